@@ -55,7 +55,9 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+namespace detail {
 class AnalyzerImpl;
+}
 
 /// Streaming hum / mains / CMRR / symmetry analyzer for one audio source.
 class Analyzer {
@@ -107,7 +109,7 @@ private:
     [[nodiscard]] bool hop_due() const;
     const Snapshot& analyse_hop();
 
-    std::unique_ptr<AnalyzerImpl> impl_;
+    std::unique_ptr<detail::AnalyzerImpl> impl_;
 };
 
 } // namespace cmr

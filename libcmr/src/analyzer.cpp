@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The public Analyzer, construction of its state, and the per-block path (gather, statistics,
+// decimation). The per-hop analysis is in analyzer_hop.cpp, the summary in analyzer_summary.cpp.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "analyzer_impl.hpp"
+
+namespace cmr {
+namespace detail {
+
+void BlockStats::resize(std::size_t inputs, std::size_t pairs)
+{
+    sum.assign(inputs, 0.0);
+    sumsq.assign(inputs, 0.0);
+    cross.assign(pairs, 0.0);
+    count = 0.0;
+}
+
+void BlockStats::clear()
+{
+    std::fill(sum.begin(), sum.end(), 0.0);
+    std::fill(sumsq.begin(), sumsq.end(), 0.0);
+    std::fill(cross.begin(), cross.end(), 0.0);
+    count = 0.0;
+}
+
+void BlockStats::add(const BlockStats& o)
+{
+    for (std::size_t i = 0; i < sum.size(); ++i) {
+        sum[i] += o.sum[i];
+        sumsq[i] += o.sumsq[i];
+    }
+    for (std::size_t i = 0; i < cross.size(); ++i)
+        cross[i] += o.cross[i];
+    count += o.count;
+}
+
+void HarmonicTrack::resize(std::size_t harmonics)
+{
+    history.assign(harmonics + 1, {});
+    history_count.assign(harmonics + 1, 0);
+    total.assign(harmonics + 1, {});
+}
+
+namespace {
+
+constexpr double long_window_s = 4.0;
+constexpr double short_window_s = 2.0;
+constexpr double kaiser_beta = 10.0;
+constexpr double kaiser_mainlobe_bins = 3.34; // sqrt(1 + (beta/pi)^2)
+constexpr double blackman_harris_mainlobe_bins = 4.0;
+constexpr double live_cmrr_time_constant_s = 30.0;
+
+std::size_t even_samples(double seconds, double rate)
+{
+    return 2 * static_cast<std::size_t>(std::lround(seconds * rate / 2.0));
+}
+
+double mains_ceiling_hz(MainsMode mode)
+{
+    switch (mode) {
+    case MainsMode::grid_50:
+        return 50.5;
+    case MainsMode::grid_60:
+        return 60.5;
+    case MainsMode::automatic:
+        break;
+    }
+    return 65.0;
+}
+
+} // namespace
+
+AnalyzerImpl::AnalyzerImpl(const AnalyzerConfig& config)
+    : config_(config), rate_(config.sample_rate),
+      input_count_(static_cast<std::size_t>(std::max(0, config.input_count)))
+{
+    if (!(rate_ >= 8000.0 && rate_ <= 192000.0))
+        throw ConfigError("sample rate " + std::to_string(rate_) +
+                          " Hz is outside 8000-192000 Hz");
+    if (config.input_count < 1)
+        throw ConfigError("input count must be at least 1");
+    if (config.layout.empty())
+        throw ConfigError("the channel layout is empty");
+    if (config.harmonics < 1 || config.harmonics > max_harmonics)
+        throw ConfigError("harmonic count " + std::to_string(config.harmonics) +
+                          " is outside 1-" + std::to_string(max_harmonics));
+    if (!(config.hop_s >= 0.05 && config.hop_s <= 2.0))
+        throw ConfigError("hop must be between 0.05 and 2 s");
+
+    // Compact the used inputs; channels refer to them by compact index.
+    auto compact = [this](int input) {
+        if (input < 1 || static_cast<std::size_t>(input) > input_count_)
+            throw LayoutError("input " + std::to_string(input) + " does not exist (the source has " +
+                              std::to_string(input_count_) + " inputs)");
+        const auto raw = static_cast<std::size_t>(input - 1);
+        auto it = std::find(used_.begin(), used_.end(), raw);
+        if (it != used_.end())
+            return static_cast<std::size_t>(it - used_.begin());
+        used_.push_back(raw);
+        return used_.size() - 1;
+    };
+    for (const ChannelSpec& spec : config.layout) {
+        ChannelState ch;
+        ch.spec = spec;
+        if (spec.is_pair()) {
+            ch.hot = compact(spec.hot);
+            ch.cold = compact(spec.cold);
+            ch.pair_index = pair_count_++;
+        } else {
+            ch.input = compact(spec.input);
+        }
+        channels_.push_back(std::move(ch));
+    }
+
+    // The hum band: K harmonics of the highest mains frequency searched, within Nyquist.
+    passband_hz_ = std::min(config.harmonics * mains_ceiling_hz(config.mains) + 5.0, 0.45 * rate_);
+    decimator_ = std::make_unique<Decimator>(used_.size(), rate_, passband_hz_);
+    rate_d_ = decimator_->output_rate();
+    delay_line_.assign((statistics_delay() + HalfbandStage::max_block) * used_.size(), 0.0F);
+    const std::size_t factor = decimator_->factor();
+    hop_d_ = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(config.hop_s * rate_d_)));
+    hop_frames_ = hop_d_ * factor;
+    hop_left_ = hop_frames_;
+    config_.hop_s = static_cast<double>(hop_frames_) / rate_;
+    long_every_ = std::max(1, static_cast<int>(std::lround(1.0 / config_.hop_s)));
+    config_.harmonics = std::min(config.harmonics,
+                                 static_cast<int>(passband_hz_ / mains_ceiling_hz(config.mains)));
+    if (config_.harmonics < 1)
+        throw ConfigError("the sample rate is too low for any hum harmonic");
+
+    const std::size_t n_long = even_samples(long_window_s, rate_d_);
+    const std::size_t n_short = even_samples(short_window_s, rate_d_);
+    ring_size_ = n_long + hop_d_;
+    rings_.assign(used_.size(), std::vector<float>(2 * ring_size_, 0.0F));
+
+    const std::size_t recent = (n_long + hop_d_ - 1) / hop_d_;
+    hop_full_.resize(used_.size(), pair_count_);
+    hop_band_.resize(used_.size(), pair_count_);
+    total_full_.resize(used_.size(), pair_count_);
+    total_band_.resize(used_.size(), pair_count_);
+    window_full_.resize(used_.size(), pair_count_);
+    window_band_.resize(used_.size(), pair_count_);
+    recent_full_.assign(recent, hop_full_);
+    recent_band_.assign(recent, hop_band_);
+
+    long_window_ = std::make_unique<Window>(kaiser_window(n_long, kaiser_beta), kaiser_mainlobe_bins);
+    short_window_ = std::make_unique<Window>(blackman_harris_window(n_short),
+                                             blackman_harris_mainlobe_bins);
+    long_fft_ = std::make_unique<RealFft>(n_long);
+    short_fft_ = std::make_unique<RealFft>(n_short);
+    long_geometry_ = {n_long, rate_d_ / static_cast<double>(n_long), long_window_.get(), 5, 24};
+    short_geometry_ = {n_short, rate_d_ / static_cast<double>(n_short), short_window_.get(), 6, 16};
+
+    std::size_t signals = 0;
+    for (const ChannelState& ch : channels_)
+        signals += ch.spec.is_pair() ? 2 : 1;
+    for (std::size_t i = 0; i < signals; ++i)
+        long_spectra_.push_back(long_fft_->alloc_spectrum());
+    long_views_.resize(signals);
+    short_spectrum_ = short_fft_->alloc_spectrum();
+    scratch_.resize(2 * std::max(long_geometry_.floor_span, short_geometry_.floor_span) + 8);
+
+    const double long_hop_s = long_every_ * config_.hop_s;
+    // Overlapping windows share data: one window carries as much independent information as
+    // its equivalent noise duration, so variances over many steps are scaled up by this.
+    overlap_factor_ = std::max(1.0, long_window_s / long_window_->enbw_bins() / long_hop_s);
+    const double forgetting = std::exp(-long_hop_s / live_cmrr_time_constant_s);
+    const auto k = static_cast<std::size_t>(config_.harmonics);
+    for (ChannelState& ch : channels_) {
+        ch.diff.resize(k);
+        if (ch.spec.is_pair()) {
+            ch.cm_total.assign(k + 1, {});
+            ch.cmrr_live = std::make_unique<CmrrEstimator>(config_.harmonics, overlap_factor_,
+                                                           forgetting);
+            ch.cmrr_total = std::make_unique<CmrrEstimator>(config_.harmonics, overlap_factor_, 1.0);
+        }
+    }
+    tracker_ = std::make_unique<MainsTracker>(config_.mains, config_.harmonics, long_geometry_,
+                                              long_hop_s, passband_hz_, signals);
+
+    results_.resize(channels_.size());
+    for (std::size_t i = 0; i < channels_.size(); ++i)
+        results_[i].spec = channels_[i].spec;
+    snapshot_.channels = results_;
+}
+
+AnalyzerImpl::~AnalyzerImpl()
+{
+    for (auto* s : long_spectra_)
+        RealFft::free_spectrum(s);
+    RealFft::free_spectrum(short_spectrum_);
+}
+
+std::size_t AnalyzerImpl::statistics_delay() const
+{
+    // Each decimated sample stands for `factor` input frames centred on it, so the band
+    // statistics lag by the group delay plus half a decimated sample. Matching that to half
+    // a frame makes hum cancel between full band and band to about -60 dB over 4 s (a plain
+    // group-delay match leaves -43 dB: enough to pass for programme under a ground loop).
+    return decimator_->delay() + decimator_->factor() / 2;
+}
+
+std::size_t AnalyzerImpl::consume(std::span<const float> interleaved)
+{
+    const std::size_t available = interleaved.size() / input_count_;
+    const std::size_t frames = std::min({available, hop_left_, HalfbandStage::max_block});
+    const std::size_t used = used_.size();
+    const std::size_t stride = decimator_->stride();
+    float* buf = decimator_->input_buffer();
+    const float* in = interleaved.data();
+
+    // Gather the layout's inputs into the decimator's padded frames, and into a delay line
+    // that holds them back by the decimator's group delay: full-band and band statistics
+    // must cover the same stretch of signal for hum to cancel exactly in their difference.
+    const std::size_t delay = statistics_delay();
+    float* line = delay_line_.data();
+    for (std::size_t f = 0; f < frames; ++f) {
+        const float* src = in + f * input_count_;
+        float* dst = buf + f * stride;
+        float* held = line + (delay + f) * used;
+        for (std::size_t u = 0; u < used; ++u)
+            held[u] = dst[u] = src[used_[u]];
+    }
+    // Sums in double: hum must cancel to better than -60 dB between full band and band.
+    double* sum = hop_full_.sum.data();
+    double* sumsq = hop_full_.sumsq.data();
+    for (std::size_t f = 0; f < frames; ++f) {
+        const float* x = line + f * used;
+        for (std::size_t u = 0; u < used; ++u) {
+            const auto v = static_cast<double>(x[u]);
+            sum[u] += v;
+            sumsq[u] += v * v;
+        }
+    }
+    for (const ChannelState& ch : channels_) {
+        if (!ch.spec.is_pair())
+            continue;
+        double c = 0.0;
+        for (std::size_t f = 0; f < frames; ++f)
+            c += static_cast<double>(line[f * used + ch.hot]) *
+                 static_cast<double>(line[f * used + ch.cold]);
+        hop_full_.cross[ch.pair_index] += c;
+    }
+    hop_full_.count += static_cast<double>(frames);
+    std::memmove(line, line + frames * used, delay * used * sizeof(float));
+
+    // Decimate into the rings; the band statistics see exactly what the spectra will see.
+    const std::span<const float> out = decimator_->process(frames);
+    const std::size_t produced = out.size() / stride;
+    for (std::size_t i = 0; i < produced; ++i) {
+        const float* frame = out.data() + i * stride;
+        for (std::size_t u = 0; u < used; ++u) {
+            rings_[u][ring_pos_] = frame[u];
+            rings_[u][ring_pos_ + ring_size_] = frame[u];
+            const auto v = static_cast<double>(frame[u]);
+            hop_band_.sum[u] += v;
+            hop_band_.sumsq[u] += v * v;
+        }
+        for (const ChannelState& ch : channels_)
+            if (ch.spec.is_pair())
+                hop_band_.cross[ch.pair_index] +=
+                    static_cast<double>(frame[ch.hot]) * static_cast<double>(frame[ch.cold]);
+        ring_pos_ = ring_pos_ + 1 == ring_size_ ? 0 : ring_pos_ + 1;
+    }
+    hop_band_.count += static_cast<double>(produced);
+    decimated_ += produced;
+    hop_left_ -= frames;
+    frames_ += frames;
+    return frames * input_count_;
+}
+
+} // namespace detail
+
+Analyzer::Analyzer(const AnalyzerConfig& config)
+    : impl_(std::make_unique<detail::AnalyzerImpl>(config))
+{
+}
+Analyzer::~Analyzer() = default;
+Analyzer::Analyzer(Analyzer&&) noexcept = default;
+Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
+
+void Analyzer::check_whole_frames(std::size_t samples) const
+{
+    if (samples % static_cast<std::size_t>(impl_->config_.input_count) != 0)
+        throw std::invalid_argument("Analyzer::feed: block is not a whole number of frames");
+}
+std::size_t Analyzer::consume(std::span<const float> interleaved)
+{
+    return impl_->consume(interleaved);
+}
+bool Analyzer::hop_due() const { return impl_->hop_due(); }
+const Snapshot& Analyzer::analyse_hop() { return impl_->analyse_hop(); }
+Snapshot Analyzer::snapshot() const { return impl_->snapshot_; }
+Summary Analyzer::summary() const { return impl_->summary(); }
+const AnalyzerConfig& Analyzer::config() const { return impl_->config_; }
+std::uint64_t Analyzer::frames() const { return impl_->frames_; }
+
+} // namespace cmr

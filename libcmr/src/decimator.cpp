@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "decimator.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numbers>
+#include <stdexcept>
+
+namespace cmr::detail {
+namespace {
+
+// Kaiser's formulas for a windowed-sinc design: beta from the rejection, length from the
+// rejection and the transition width (as a fraction of the sample rate).
+double kaiser_beta(double rejection_db)
+{
+    return rejection_db > 50.0 ? 0.1102 * (rejection_db - 8.7)
+                               : 0.5842 * std::pow(rejection_db - 21.0, 0.4) +
+                                     0.07886 * (rejection_db - 21.0);
+}
+
+std::size_t halfband_length(double transition, double rejection_db)
+{
+    const double n = (rejection_db - 7.95) / (2.285 * 2.0 * std::numbers::pi * transition) + 1.0;
+    // Half-band lengths are 4m+3 so that the outermost taps are non-zero.
+    auto m = static_cast<std::size_t>(std::ceil((n - 3.0) / 4.0));
+    return 4 * std::max<std::size_t>(m, 1) + 3;
+}
+
+} // namespace
+
+HalfbandStage::HalfbandStage(std::size_t stride, double rate_in, double passband_hz,
+                             double rejection_db)
+    : stride_(stride)
+{
+    const double stopband_hz = rate_in / 2.0 - passband_hz;
+    if (stopband_hz <= passband_hz)
+        throw std::invalid_argument("half-band stage: pass band too wide for the rate");
+    const double transition = (stopband_hz - passband_hz) / rate_in;
+    taps_ = halfband_length(transition, rejection_db);
+    const double beta = kaiser_beta(rejection_db);
+    const auto half = static_cast<double>(taps_ - 1) / 2.0;
+    const double i0 = std::cyl_bessel_i(0.0, beta);
+    for (std::size_t j = 1; j <= (taps_ - 1) / 2; j += 2) {
+        const double x = static_cast<double>(j) / half;
+        const double kaiser = std::cyl_bessel_i(0.0, beta * std::sqrt(1.0 - x * x)) / i0;
+        const double sinc = std::sin(std::numbers::pi * j / 2.0) / (std::numbers::pi * j);
+        coeffs_.push_back(static_cast<float>(sinc * kaiser));
+    }
+    // Unity gain at DC (0.5 + 2·Σc = 1) to float precision: the analyzer subtracts band
+    // power from full-band power, so hum must pass with exactly its own level.
+    double sum = 0.0;
+    for (float c : coeffs_)
+        sum += static_cast<double>(c);
+    for (float& c : coeffs_)
+        c = static_cast<float>(static_cast<double>(c) * 0.25 / sum);
+    history_.assign((taps_ - 1 + max_block) * stride_, 0.0F);
+}
+
+std::size_t HalfbandStage::process(const float* in, std::size_t frames, float* out)
+{
+    const std::size_t hist = taps_ - 1;
+    const std::size_t centre = hist / 2;
+    // Prime with zeros: the first outputs see silence before the stream, like a real filter.
+    if (fill_ < hist)
+        fill_ = hist;
+    std::memcpy(history_.data() + hist * stride_, in, frames * stride_ * sizeof(float));
+    const std::size_t total = hist + frames;
+    std::size_t produced = 0;
+    // An output is due at every even input frame; frame index i in history_ is input frame
+    // (i - hist) of this call.
+    std::size_t first = hist + (odd_phase_ ? 1 : 0);
+    const std::size_t pairs = coeffs_.size();
+    const std::size_t stride = stride_;
+    for (std::size_t end = first; end < total; end += 2) {
+        const float* mid = history_.data() + (end - centre) * stride;
+        float* y = out + produced * stride;
+        for (std::size_t c = 0; c < stride; ++c)
+            y[c] = 0.5F * mid[c];
+        for (std::size_t p = 0; p < pairs; ++p) {
+            const float h = coeffs_[p];
+            const std::size_t off = (2 * p + 1) * stride;
+            const float* before = mid - off;
+            const float* after = mid + off;
+            for (std::size_t c = 0; c < stride; ++c)
+                y[c] += h * (before[c] + after[c]);
+        }
+        ++produced;
+    }
+    if (frames % 2 != 0)
+        odd_phase_ = !odd_phase_;
+    std::memmove(history_.data(), history_.data() + frames * stride_, hist * stride_ * sizeof(float));
+    return produced;
+}
+
+Decimator::Decimator(std::size_t channels, double rate, double passband_hz)
+    : channels_(channels), stride_((channels + 7) / 8 * 8), output_rate_(rate)
+{
+    if (channels == 0)
+        throw std::invalid_argument("decimator: no channels");
+    // Add halving stages while the halved rate still leaves room for the pass band and a
+    // transition band: the last stage is the sharpest and sets the cost.
+    while (output_rate_ / 2.0 >= 2.25 * passband_hz) {
+        stages_.emplace_back(stride_, output_rate_, passband_hz, 100.0);
+        delay_ += (stages_.back().taps() - 1) / 2 * factor_;
+        output_rate_ /= 2.0;
+        factor_ *= 2;
+    }
+    buffers_.resize(stages_.size() + 1);
+    std::size_t block = HalfbandStage::max_block;
+    for (auto& b : buffers_) {
+        b.assign(block * stride_, 0.0F);
+        block = block / 2 + 1;
+    }
+}
+
+std::span<const float> Decimator::process(std::size_t frames)
+{
+    if (frames > HalfbandStage::max_block)
+        throw std::invalid_argument("decimator: block too large");
+    std::size_t n = frames;
+    for (std::size_t s = 0; s < stages_.size(); ++s)
+        n = stages_[s].process(buffers_[s].data(), n, buffers_[s + 1].data());
+    return {buffers_.back().data(), n * stride_};
+}
+
+} // namespace cmr::detail

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "harmonic_analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace cmr::detail {
+
+double local_floor(std::span<const std::complex<float>> spectrum, const SpectrumGeometry& g,
+                   std::size_t centre, std::span<float> scratch)
+{
+    std::size_t n = 0;
+    const std::size_t bins = spectrum.size();
+    for (std::size_t d = g.floor_guard; d < g.floor_guard + g.floor_span; ++d) {
+        if (centre >= d + 1) // keep clear of DC
+            scratch[n++] = std::norm(spectrum[centre - d]);
+        if (centre + d < bins - 1)
+            scratch[n++] = std::norm(spectrum[centre + d]);
+    }
+    if (n == 0)
+        return 0.0;
+    auto mid = scratch.begin() + static_cast<std::ptrdiff_t>(n / 2);
+    std::nth_element(scratch.begin(), mid, scratch.begin() + static_cast<std::ptrdiff_t>(n));
+    // For noise, |X|² is exponentially distributed: its median is ln2 times its mean.
+    return static_cast<double>(*mid) / std::numbers::ln2;
+}
+
+LineEstimate estimate_line(std::span<const std::complex<float>> spectrum, const SpectrumGeometry& g,
+                           double hz, std::span<float> scratch)
+{
+    LineEstimate e;
+    const double pos = hz / g.bin_hz;
+    const auto bin = static_cast<long>(std::lround(pos));
+    if (bin < 1 || static_cast<std::size_t>(bin) + 1 >= spectrum.size())
+        return e;
+    const double offset = pos - static_cast<double>(bin);
+    const double response = g.window->response(offset);
+    const double scale = 2.0 / (g.window->sum() * response);
+    const auto b = static_cast<std::size_t>(bin);
+    const std::complex<double> x(spectrum[b].real(), spectrum[b].imag());
+    e.amplitude = x * scale;
+    e.noise_var = local_floor(spectrum, g, b, scratch) * scale * scale;
+    e.bin = static_cast<int>(bin);
+    return e;
+}
+
+bool find_peak(std::span<const std::complex<float>> spectrum, const SpectrumGeometry& g, double hz,
+               std::size_t search_bins, std::size_t& peak_bin, double& peak_hz)
+{
+    const auto centre = static_cast<long>(std::lround(hz / g.bin_hz));
+    const long lo = std::max(1L, centre - static_cast<long>(search_bins));
+    const long hi = std::min(static_cast<long>(spectrum.size()) - 2,
+                             centre + static_cast<long>(search_bins));
+    if (lo > hi)
+        return false;
+    long best = lo;
+    float best_p = -1.0F;
+    for (long m = lo; m <= hi; ++m) {
+        const float p = std::norm(spectrum[static_cast<std::size_t>(m)]);
+        if (p > best_p) {
+            best_p = p;
+            best = m;
+        }
+    }
+    if ((best == lo && lo != 1) || best == hi)
+        return false;
+    const auto b = static_cast<std::size_t>(best);
+    const double l = std::log(std::max(1e-30, static_cast<double>(std::norm(spectrum[b - 1]))));
+    const double c = std::log(std::max(1e-30, static_cast<double>(best_p)));
+    const double r = std::log(std::max(1e-30, static_cast<double>(std::norm(spectrum[b + 1]))));
+    const double denom = l - 2.0 * c + r;
+    const double delta = denom < 0.0 ? 0.5 * (l - r) / denom : 0.0;
+    peak_bin = b;
+    peak_hz = (static_cast<double>(b) + std::clamp(delta, -0.5, 0.5)) * g.bin_hz;
+    return true;
+}
+
+} // namespace cmr::detail
