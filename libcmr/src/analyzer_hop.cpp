@@ -2,8 +2,6 @@
 // The per-hop analysis: short-window common mode, long-window mains / hum / CMRR / symmetry.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 
 #include "analyzer_impl.hpp"
 #include "cmr/units.hpp"
@@ -130,14 +128,25 @@ void AnalyzerImpl::analyse_pair_long(ChannelState& ch, SpectrumView d, std::comp
                                             long_window_->sum_squares()) *
                                          static_cast<double>(total) / static_cast<double>(taken)
                                    : 0.0;
-    // When only one leg carries programme, C holds half of it: regress C on D outside the hum
-    // lines and take that part out before C serves as the hum reference.
-    ch.beta = sd > 0.0 ? std::clamp(x / sd, -1.0, 1.0) : 0.0;
     ch.spectral_live = {(sc + sd / 4 + x) * scale, (sc + sd / 4 - x) * scale, (sc - sd / 4) * scale};
     ch.spectral_total.hot += ch.spectral_live.hot;
     ch.spectral_total.cold += ch.spectral_live.cold;
     ch.spectral_total.cross += ch.spectral_live.cross;
     ch.spectral_steps += 1.0;
+
+    LegStats legs = time_leg_stats(window_full_, window_band_, ch);
+    legs.hot += ch.spectral_live.hot;
+    legs.cold += ch.spectral_live.cold;
+    legs.cross += ch.spectral_live.cross;
+    const SymmetryFigure sym = classify_symmetry(legs);
+    r.symmetry = sym.symmetry;
+    r.leg_gain_db = sym.leg_gain_db;
+
+    // When only one leg carries programme, C holds half of it: regress C on D outside the hum
+    // lines and take that part out before C serves as the hum reference. Only then: without
+    // programme the regression would fit the hum lines' leakage instead.
+    const bool one_leg = sym.symmetry == Symmetry::cold_silent || sym.symmetry == Symmetry::hot_silent;
+    ch.beta = one_leg && sd > 0.0 ? std::clamp(x / sd, -1.0, 1.0) : 0.0;
     const auto beta = static_cast<float>(ch.beta);
     for (std::size_t m = 0; m < d.size(); ++m)
         c[m] -= beta * d[m];
@@ -179,15 +188,6 @@ void AnalyzerImpl::analyse_pair_long(ChannelState& ch, SpectrumView d, std::comp
     const CmrrFigure cmrr = ch.cmrr_live->figure();
     r.cmrr_kind = cmrr.kind;
     r.cmrr_db = cmrr.db;
-
-    LegStats legs = time_leg_stats(window_full_, window_band_, ch);
-    if (std::getenv("CMR_DEBUG")) std::fprintf(stderr, "time hot=%g cross=%g spec hot=%g cross=%g band=%g\n", legs.hot, legs.cross, ch.spectral_live.hot, ch.spectral_live.cross, legs.band);
-    legs.hot += ch.spectral_live.hot;
-    legs.cold += ch.spectral_live.cold;
-    legs.cross += ch.spectral_live.cross;
-    const SymmetryFigure sym = classify_symmetry(legs);
-    r.symmetry = sym.symmetry;
-    r.leg_gain_db = sym.leg_gain_db;
 }
 
 void AnalyzerImpl::analyse_single_long(ChannelState& ch, SpectrumView x)

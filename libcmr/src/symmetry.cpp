@@ -3,8 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 
 #include "cmr/units.hpp"
 
@@ -17,7 +15,6 @@ constexpr double correlated = 0.7;      // |normalised correlation| above this: 
 SymmetryFigure classify_symmetry(const LegStats& s)
 {
     SymmetryFigure f;
-    if (std::getenv("CMR_DEBUG")) std::fprintf(stderr, "legs hot=%g cold=%g cross=%g\n", s.hot, s.cold, s.cross);
     const double hot = std::max(0.0, s.hot);
     const double cold = std::max(0.0, s.cold);
     const double louder = std::max(hot, cold);
