@@ -29,7 +29,6 @@ struct AnalyzeReport {
     std::vector<cmr::ChannelResult> channels; ///< whole-file results, in layout order
     std::vector<cmr::AlarmKind> alarms;       ///< each channel's alarm at the end of the file
     std::vector<cmr::AlarmEvent> events;      ///< raised and cleared over the recording
-    std::int64_t snapshots = 0;               ///< analysis hops completed
     std::int64_t non_finite_samples = 0;      ///< NaN/inf samples replaced by silence
 };
 

@@ -7,7 +7,6 @@
 #include <optional>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
 #include "cmr/analyzer.hpp"
@@ -16,6 +15,7 @@
 
 #include "analyze_report.hpp"
 #include "audio_file.hpp"
+#include "cli11.hpp"
 #include "exit_status.hpp"
 #include "progress.hpp"
 #include "recording_analysis.hpp"
@@ -72,12 +72,12 @@ void warn_about_gaps(const AnalyzeReport& report)
 {
     char duration[32];
     std::snprintf(duration, sizeof duration, "%.1f", report.duration_s);
+    char needed[32];
+    std::snprintf(needed, sizeof needed, "%.0f", analyze_min_duration_s);
     if (report.duration_s < analyze_min_duration_s)
-        warn(report.file, "only " + std::string(duration) + " s of audio; the analyzer needs " +
-                              "about 4 s, so the figures it could not measure are null");
-    else if (report.snapshots == 0)
-        warn(report.file, "the analyzer completed no analysis step over " + std::string(duration) +
-                              " s of audio; figures are null");
+        warn(report.file, "only " + std::string(duration) +
+                              " s of audio, too short for the analyzer (it needs about " + needed +
+                              " s): the figures it could not measure are null");
     if (report.non_finite_samples > 0)
         warn(report.file, std::to_string(report.non_finite_samples) +
                               " samples were not finite (NaN or infinite) and were analysed as "
@@ -145,8 +145,7 @@ void add_analyze_command(CLI::App& app, int& exit_status)
 {
     auto options = std::make_shared<AnalyzeOptions>();
     CLI::App* command = app.add_subcommand(
-        "analyze", "Measure hum, mains frequency, CMRR and symmetry in a recording (WAV, FLAC, "
-                   "...) and run the alarm engine over it");
+        "analyze", "Measure hum, mains, CMRR and symmetry in a recording (WAV, FLAC, ...)");
     command
         ->add_option("--channels", options->channels,
                      "Channel layout, e.g. \"1/2 3/4 7\" (default: consecutive pairs)")

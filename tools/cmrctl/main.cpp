@@ -2,8 +2,7 @@
 // cmrctl: the command-line client of cmrd. One file per command (cmd_*.cpp); this file only
 // assembles them.
 
-#include <CLI/CLI.hpp>
-
+#include "cli11.hpp"
 #include "cmd_analyze.hpp"
 #include "exit_status.hpp"
 

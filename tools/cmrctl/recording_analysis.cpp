@@ -24,7 +24,6 @@ AnalyzeReport analyze_recording(AudioFile& file, const AnalyzeSettings& settings
 
     AnalyzeReport report;
     const auto on_snapshot = [&](const cmr::Snapshot& snapshot) {
-        ++report.snapshots;
         alarms.update(snapshot.time_s, snapshot.channels,
                       [&](const cmr::AlarmEvent& event) { report.events.push_back(event); });
     };

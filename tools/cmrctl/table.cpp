@@ -156,7 +156,9 @@ std::string harmonic_line(std::string lead, const cmr::HarmonicList& harmonics, 
         line += entry;
         line_has_entries = true;
     }
-    if (!any)
+    if (harmonics.count == 0)
+        line += "not measured";
+    else if (!any)
         line += "none clear of the noise floor";
     append_line(out, std::move(line));
     return out;

@@ -57,7 +57,7 @@ private:
 
 /// The hum harmonics of each channel, compactly: one line per signal (D or the single input,
 /// and CM for pairs) listing the harmonics clear of the noise floor as "k1 -70.1", wrapped to
-/// @p width columns.
+/// @p width columns; "none clear of the noise floor" or "not measured" (empty list) otherwise.
 [[nodiscard]] std::string format_harmonics(std::span<const cmr::ChannelResult> channels,
                                            const std::string& indent = "", int width = 96);
 
