@@ -161,9 +161,9 @@ void AnalyzerImpl::analyse_pair_long(ChannelState& ch, SpectrumView d, std::comp
         const LineEstimate ce = estimate_line(c_ref, long_geometry_, k * *f, scratch_);
         ch.cmrr_live->add(k, de, ce, ch.beta);
         ch.cmrr_total->add(k, de, ce, ch.beta);
-        if (de.valid())
+        if (de.valid() && de.line_shape)
             ch.diff.total[ki].add(de);
-        if (ce.valid())
+        if (ce.valid() && ce.line_shape)
             ch.cm_total[ki].add(ce);
 
         auto& hist = ch.diff.history[ki];
@@ -179,8 +179,8 @@ void AnalyzerImpl::analyse_pair_long(ChannelState& ch, SpectrumView d, std::comp
         }
         const bool coherent = count == static_cast<int>(HarmonicTrack::coherence_depth) &&
                               mag > 0.0 && std::abs(sum) >= coherence_min * mag;
-        set_harmonic(r.harmonics, k, k * *f, de, de.valid() && de.snr() >= clear_snr && coherent,
-                     hum_power);
+        set_harmonic(r.harmonics, k, k * *f, de,
+                     de.valid() && de.line_shape && de.snr() >= clear_snr && coherent, hum_power);
     }
     r.hum_dbfs = kmax > 0 ? hum_total(hum_power) : std::nullopt;
     ch.cmrr_live->end_step();
@@ -201,7 +201,7 @@ void AnalyzerImpl::analyse_single_long(ChannelState& ch, SpectrumView x)
     for (int k = 1; k <= kmax; ++k) {
         const auto ki = static_cast<std::size_t>(k);
         const LineEstimate e = estimate_line(x, long_geometry_, k * *f, scratch_);
-        if (e.valid())
+        if (e.valid() && e.line_shape)
             ch.diff.total[ki].add(e);
         auto& hist = ch.diff.history[ki];
         int& count = ch.diff.history_count[ki];
@@ -216,47 +216,49 @@ void AnalyzerImpl::analyse_single_long(ChannelState& ch, SpectrumView x)
         }
         const bool coherent = count == static_cast<int>(HarmonicTrack::coherence_depth) &&
                               mag > 0.0 && std::abs(sum) >= coherence_min * mag;
-        set_harmonic(r.harmonics, k, k * *f, e, e.valid() && e.snr() >= clear_snr && coherent,
-                     hum_power);
+        set_harmonic(r.harmonics, k, k * *f, e,
+                     e.valid() && e.line_shape && e.snr() >= clear_snr && coherent, hum_power);
     }
     r.hum_dbfs = kmax > 0 ? hum_total(hum_power) : std::nullopt;
 }
 
 void AnalyzerImpl::long_step()
 {
+    // Spectrum slots: C of every pair first (the mains tracker's references), then D of every
+    // pair, then the singles.
     const std::size_t n = long_geometry_.fft_size;
     const std::size_t bins = n / 2 + 1;
-    std::size_t si = 0;
+    float* in = long_fft_->input().data();
+    auto transform = [&](std::size_t slot) {
+        long_fft_->execute(long_spectra_[slot]);
+        long_views_[slot] = {long_spectra_[slot], bins};
+    };
+    std::size_t single = 2 * pair_count_;
     for (const ChannelState& ch : channels_) {
         if (ch.spec.is_pair()) {
-            fill_window(n, *long_window_, long_fft_->input().data(), ch.hot, ch.cold, 1.0F, -1.0F);
-            long_fft_->execute(long_spectra_[si]);
-            long_views_[si] = {long_spectra_[si], bins};
-            ++si;
-            fill_window(n, *long_window_, long_fft_->input().data(), ch.hot, ch.cold, 0.5F, 0.5F);
+            fill_window(n, *long_window_, in, ch.hot, ch.cold, 0.5F, 0.5F);
+            transform(ch.pair_index);
+            fill_window(n, *long_window_, in, ch.hot, ch.cold, 1.0F, -1.0F);
+            transform(pair_count_ + ch.pair_index);
         } else {
-            fill_window(n, *long_window_, long_fft_->input().data(), ch.input, ch.input, 1.0F, 0.0F);
+            fill_window(n, *long_window_, in, ch.input, ch.input, 1.0F, 0.0F);
+            transform(single++);
         }
-        long_fft_->execute(long_spectra_[si]);
-        long_views_[si] = {long_spectra_[si], bins};
-        ++si;
     }
-    tracker_->update(long_views_);
+    tracker_->update(long_views_, pair_count_);
     live_f_ = tracker_->analysis_frequency();
     if (const std::optional<double> f = tracker_->frequency()) {
         mains_sum_ += *f;
         mains_steps_ += 1.0;
     }
     window_stats(window_full_, window_band_);
-    si = 0;
+    single = 2 * pair_count_;
     for (ChannelState& ch : channels_) {
-        if (ch.spec.is_pair()) {
-            analyse_pair_long(ch, long_views_[si], long_spectra_[si + 1]);
-            si += 2;
-        } else {
-            analyse_single_long(ch, long_views_[si]);
-            ++si;
-        }
+        if (ch.spec.is_pair())
+            analyse_pair_long(ch, long_views_[pair_count_ + ch.pair_index],
+                              long_spectra_[ch.pair_index]);
+        else
+            analyse_single_long(ch, long_views_[single++]);
     }
 }
 
@@ -284,6 +286,8 @@ void AnalyzerImpl::short_step()
         double hum_power = 0.0;
         for (int k = 1; k <= kmax; ++k) {
             const LineEstimate e = estimate_line(spectrum, short_geometry_, k * *f, scratch_);
+            // No line-shape gate here: the reference carries no programme, and a ground loop's
+            // onset (a step in level) is exactly what this fast reading must not miss.
             set_harmonic(r.cm_harmonics, k, k * *f, e, e.valid() && e.snr() >= clear_snr, hum_power);
         }
         r.cm_hum_dbfs = hum_total(hum_power);

@@ -40,8 +40,33 @@ LineEstimate estimate_line(std::span<const std::complex<float>> spectrum, const 
     const auto b = static_cast<std::size_t>(bin);
     const std::complex<double> x(spectrum[b].real(), spectrum[b].imag());
     e.amplitude = x * scale;
-    e.noise_var = local_floor(spectrum, g, b, scratch) * scale * scale;
+    const double floor = local_floor(spectrum, g, b, scratch);
+    e.noise_var = floor * scale * scale;
     e.bin = static_cast<int>(bin);
+
+    // Least-squares fit of the line shape over the main lobe's central bins.
+    constexpr long half = 2;
+    if (bin - half < 1 || static_cast<std::size_t>(bin + half) + 1 >= spectrum.size())
+        return e;
+    std::complex<double> xw{};
+    double ww = 0.0;
+    for (long i = -half; i <= half; ++i) {
+        const double w = g.window->response(static_cast<double>(i) - offset);
+        const auto& v = spectrum[static_cast<std::size_t>(bin + i)];
+        xw += std::complex<double>(v.real(), v.imag()) * w;
+        ww += w * w;
+    }
+    const std::complex<double> fit = xw / ww;
+    double misfit = 0.0;
+    for (long i = -half; i <= half; ++i) {
+        const double w = g.window->response(static_cast<double>(i) - offset);
+        const auto& v = spectrum[static_cast<std::size_t>(bin + i)];
+        misfit += std::norm(std::complex<double>(v.real(), v.imag()) - fit * w);
+    }
+    // Noise alone leaves about (bins - 1) bins' worth of floor; allow three times that, plus
+    // 0.3 % of the line for drift within the window and the response table's interpolation.
+    const double allowed = 3.0 * (2 * half) * floor + 0.003 * std::norm(fit) * ww;
+    e.line_shape = misfit <= allowed;
     return e;
 }
 

@@ -7,6 +7,10 @@
 // at the window centre). The noise it competes with comes from the local floor: the median
 // power of the bins on either side of the line, outside its main lobe (a median ignores a
 // neighbouring tone, such as a bass note, that a mean would take for floor).
+//
+// A line must also have the right shape: the main-lobe bins are fitted with the window's
+// response centred on the frequency, and what the fit leaves must be explainable by the floor.
+// A tone a hertz away, or a transient's splatter, leaves a large misfit however strong it is.
 
 #include <complex>
 #include <cstddef>
@@ -21,6 +25,10 @@ struct LineEstimate {
     std::complex<double> amplitude; ///< peak amplitude and phase at the window centre
     double noise_var = 0.0;          ///< variance of `amplitude` from the local floor
     int bin = -1;                    ///< bin the estimate was read from; -1 if out of band
+    /// Whether the bins around look like one stationary line at exactly the frequency asked
+    /// for (the window's main-lobe shape), rather than a neighbouring tone's skirt or the
+    /// broadband splatter of a transient (a bass note's attack).
+    bool line_shape = true;
     [[nodiscard]] bool valid() const { return bin >= 0; }
     [[nodiscard]] double power() const { return std::norm(amplitude); }
     /// Power over noise variance (≈ SNR of the line).

@@ -115,9 +115,16 @@ std::optional<MainsTracker::Candidate> MainsTracker::acquire(std::span<const Spe
                 const auto m = static_cast<std::size_t>(std::lround(k * f / geometry_.bin_hz));
                 if (m + 1 >= s.size() || m / segment_bins >= segs)
                     break;
-                const float p = std::max({std::norm(s[m - 1]), std::norm(s[m]), std::norm(s[m + 1])});
-                const double snr_db = 10.0 * std::log10(static_cast<double>(p / seg_floor_[m / segment_bins]));
-                scores_[i] += std::clamp(snr_db - 10.0, 0.0, 30.0);
+                // Candidates are a quarter bin apart, so the fundamental always has one on its
+                // peak bin; higher harmonics fall up to k/8 bins off and may use a neighbour.
+                float p = std::norm(s[m]);
+                if (k > 1)
+                    p = std::max({p, std::norm(s[m - 1]), std::norm(s[m + 1])});
+                const double snr_db =
+                    10.0 * std::log10(static_cast<double>(p / seg_floor_[m / segment_bins]));
+                // Capped so that one very strong line cannot outvote a harmonic series, but
+                // high enough that a strong line's main lobe still peaks at its centre.
+                scores_[i] += std::clamp(snr_db - 10.0, 0.0, 60.0);
             }
         }
     }
@@ -135,7 +142,7 @@ double MainsTracker::refine(std::span<const SpectrumView> spectra, double hz, in
         for (int k = 1; k <= max_k; ++k) {
             std::size_t bin = 0;
             double peak_hz = 0.0;
-            if (!find_peak(s, geometry_, k * hz, 3, bin, peak_hz))
+            if (!find_peak(s, geometry_, k * hz, 4 + static_cast<std::size_t>(k), bin, peak_hz))
                 continue;
             const double floor = local_floor(s, geometry_, bin, scratch_);
             const double snr = floor > 0.0 ? static_cast<double>(std::norm(s[bin])) / floor : 0.0;
@@ -148,7 +155,8 @@ double MainsTracker::refine(std::span<const SpectrumView> spectra, double hz, in
     return sum_w > 0.0 ? sum_wf / sum_w : hz;
 }
 
-std::optional<double> MainsTracker::track(std::span<const SpectrumView> spectra)
+std::optional<double> MainsTracker::track(std::span<const SpectrumView> spectra,
+                                          std::size_t first_slot)
 {
     const int kmax = usable_harmonics(hz_, harmonics_);
     const auto per_signal = static_cast<std::size_t>(harmonics_ + 1);
@@ -180,10 +188,10 @@ std::optional<double> MainsTracker::track(std::span<const SpectrumView> spectra)
 
     // Pass 2: phase advance at each harmonic's bin between this step and the previous one.
     double sum_wp = 0.0, sum_wpf = 0.0;
-    for (std::size_t si = 0; si < spectra.size() && si < max_signals_; ++si) {
+    for (std::size_t si = 0; si < spectra.size() && first_slot + si < max_signals_; ++si) {
         const SpectrumView& s = spectra[si];
         for (int k = 1; k <= kmax; ++k) {
-            const std::size_t slot = si * per_signal + static_cast<std::size_t>(k);
+            const std::size_t slot = (first_slot + si) * per_signal + static_cast<std::size_t>(k);
             const auto bin = static_cast<std::size_t>(std::lround(k * f_interp / geometry_.bin_hz));
             if (bin + 1 >= s.size()) {
                 prev_snr_[slot] = 0.0;
@@ -207,10 +215,15 @@ std::optional<double> MainsTracker::track(std::span<const SpectrumView> spectra)
     return sum_wp > 0.0 ? sum_wpf / sum_wp : f_interp;
 }
 
-void MainsTracker::update(std::span<const SpectrumView> spectra)
+void MainsTracker::update(std::span<const SpectrumView> spectra, std::size_t references)
 {
+    const std::span<const SpectrumView> reference = spectra.first(std::min(references, spectra.size()));
     if (locked_) {
-        const std::optional<double> hz = track(spectra);
+        std::optional<double> hz = track(reference, 0);
+        if (hz)
+            forget(reference.size(), spectra.size() - reference.size());
+        else
+            hz = track(spectra.subspan(reference.size()), reference.size());
         if (hz && *hz >= lo_hz_ - 0.5 && *hz <= hi_hz_ + 0.5) {
             hz_ = *hz;
             misses_ = 0;
@@ -222,7 +235,9 @@ void MainsTracker::update(std::span<const SpectrumView> spectra)
         advance_phase();
         return;
     }
-    const std::optional<Candidate> c = acquire(spectra);
+    std::optional<Candidate> c = acquire(reference);
+    if (!c)
+        c = acquire(spectra.subspan(reference.size()));
     if (!c) {
         pending_hz_.reset();
         pending_count_ = 0;
@@ -243,9 +258,20 @@ void MainsTracker::update(std::span<const SpectrumView> spectra)
         phase_ = 0.0;
         reset_phase_history();
         // Seed the phase history so the next step can already measure by phase.
-        (void)track(spectra);
+        (void)track(reference, 0);
+        (void)track(spectra.subspan(reference.size()), reference.size());
     }
     advance_phase();
+}
+
+void MainsTracker::forget(std::size_t first_signal, std::size_t count)
+{
+    // Signals not followed in a step must not pair their old phases with the next step's.
+    const auto per_signal = static_cast<std::size_t>(harmonics_ + 1);
+    const std::size_t begin = std::min(first_signal * per_signal, prev_snr_.size());
+    const std::size_t end = std::min((first_signal + count) * per_signal, prev_snr_.size());
+    std::fill(prev_snr_.begin() + static_cast<std::ptrdiff_t>(begin),
+              prev_snr_.begin() + static_cast<std::ptrdiff_t>(end), 0.0);
 }
 
 void MainsTracker::advance_phase()

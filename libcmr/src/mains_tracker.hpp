@@ -33,8 +33,12 @@ public:
     MainsTracker(MainsMode mode, int harmonics, const SpectrumGeometry& geometry, double hop_s,
                  double max_hz, std::size_t max_signals);
 
-    /// One analysis step with the spectra of all signals (same window, same time). No allocation.
-    void update(std::span<const SpectrumView> spectra);
+    /// One analysis step with the spectra of all signals (same window, same time). The first
+    /// @p references spectra are the common-mode signals of pairs: where the hum lives and the
+    /// programme mostly does not. They are searched and followed first; the others (D of pairs,
+    /// single inputs, which carry programme with its own sustained tones) only when the
+    /// references show no hum. No allocation.
+    void update(std::span<const SpectrumView> spectra, std::size_t references);
 
     /// The measured mains frequency while locked.
     [[nodiscard]] std::optional<double> frequency() const;
@@ -61,9 +65,10 @@ private:
     };
     std::optional<Candidate> acquire(std::span<const SpectrumView> spectra);
     double refine(std::span<const SpectrumView> spectra, double hz, int max_k);
-    std::optional<double> track(std::span<const SpectrumView> spectra);
+    std::optional<double> track(std::span<const SpectrumView> spectra, std::size_t first_slot);
     void reset_phase_history();
     void advance_phase();
+    void forget(std::size_t first_signal, std::size_t count);
     [[nodiscard]] int usable_harmonics(double hz, int limit) const;
 
     MainsMode mode_;

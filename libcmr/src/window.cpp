@@ -2,6 +2,7 @@
 #include "window.hpp"
 
 #include <cmath>
+#include <complex>
 #include <numbers>
 #include <stdexcept>
 
@@ -47,13 +48,21 @@ Window::Window(std::vector<float> samples, double mainlobe_bins)
     // the estimator always reads the bin nearest to a line.
     const int points = static_cast<int>(2 * table_span * table_oversample) + 1;
     table_.resize(static_cast<std::size_t>(points));
-    const double half = static_cast<double>(n) / 2.0;
+    // The window is symmetric about n/2, so W(nu) = w[n/2] + sum_j (w[n/2-j] + w[n/2+j]) cos(2 pi nu j/n)
+    // (+ w[0] cos(pi nu), the unpaired end sample); cosines by rotation, in double.
+    const std::size_t half = n / 2;
     for (int p = 0; p < points; ++p) {
         const double nu = -table_span + static_cast<double>(p) / table_oversample;
-        double acc = 0.0;
-        for (std::size_t i = 0; i < n; ++i)
-            acc += static_cast<double>(samples_[i]) * std::cos(2.0 * std::numbers::pi * nu *
-                                          (static_cast<double>(i) - half) / static_cast<double>(n));
+        const double step = 2.0 * std::numbers::pi * nu / static_cast<double>(n);
+        const std::complex<double> rot(std::cos(step), std::sin(step));
+        std::complex<double> ph = rot;
+        double acc = static_cast<double>(samples_[half]);
+        for (std::size_t j = 1; j < half; ++j) {
+            acc += (static_cast<double>(samples_[half - j]) + static_cast<double>(samples_[half + j])) *
+                   ph.real();
+            ph *= rot;
+        }
+        acc += static_cast<double>(samples_[0]) * std::cos(std::numbers::pi * nu);
         table_[static_cast<std::size_t>(p)] = acc / sum_;
     }
 }
