@@ -98,21 +98,19 @@ AudioFileError::AudioFileError(const std::string& path, const std::string& probl
 
 AudioFile::AudioFile(std::string path) : path_(std::move(path))
 {
-    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0)
+    fd_.fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_.fd < 0)
         fail(std::string("cannot open: ") + std::strerror(errno));
 
     struct stat status {};
-    if (::fstat(fd_, &status) != 0)
+    if (::fstat(fd_.fd, &status) != 0)
         fail(std::string("cannot stat: ") + std::strerror(errno));
     if (S_ISDIR(status.st_mode))
         fail("is a directory");
 
     SF_INFO info{};
-    // The descriptor stays ours (close_desc false): libsndfile's handling of it on a failed
-    // open differs between versions.
-    file_ = sf_open_fd(fd_, SFM_READ, &info, SF_FALSE);
-    if (file_ == nullptr)
+    file_.reset(sf_open_fd(fd_.fd, SFM_READ, &info, SF_FALSE)); // the descriptor stays ours
+    if (!file_)
         fail("not a readable audio file (libsndfile: " + tidy_message(sf_strerror(nullptr)) + ")");
 
     channels_ = info.channels;
@@ -121,7 +119,7 @@ AudioFile::AudioFile(std::string path) : path_(std::move(path))
     format_name_ = describe_format(info.format);
 
     if (S_ISREG(status.st_mode)) {
-        if (auto problem = riff_truncation(fd_, status.st_size))
+        if (auto problem = riff_truncation(fd_.fd, status.st_size))
             fail(*problem);
     }
     if (frames_ <= 0)
@@ -133,12 +131,15 @@ AudioFile::AudioFile(std::string path) : path_(std::move(path))
              std::to_string(min_sample_rate) + " to " + std::to_string(max_sample_rate) + " Hz)");
 }
 
-AudioFile::~AudioFile()
+AudioFile::Descriptor::~Descriptor()
 {
-    if (file_ != nullptr)
-        sf_close(file_);
-    if (fd_ >= 0)
-        ::close(fd_);
+    if (fd >= 0)
+        ::close(fd);
+}
+
+void AudioFile::SndfileCloser::operator()(sf_private_tag* file) const
+{
+    sf_close(file);
 }
 
 void AudioFile::fail(const std::string& problem) const
@@ -155,10 +156,10 @@ std::size_t AudioFile::read(std::span<float> buffer)
     if (wanted == 0)
         return 0;
 
-    const sf_count_t got = sf_readf_float(file_, buffer.data(), wanted);
-    if (got < 0 || sf_error(file_) != SF_ERR_NO_ERROR)
+    const sf_count_t got = sf_readf_float(file_.get(), buffer.data(), wanted);
+    if (got < 0 || sf_error(file_.get()) != SF_ERR_NO_ERROR)
         fail("read error after " + std::to_string(frames_read_) +
-             " frames (libsndfile: " + tidy_message(sf_strerror(file_)) + ")");
+             " frames (libsndfile: " + tidy_message(sf_strerror(file_.get())) + ")");
     frames_read_ += got;
     // libsndfile returns short counts only at the end of the data, so an early end means the
     // file holds less than its header announces.

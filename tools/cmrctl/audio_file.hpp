@@ -5,6 +5,7 @@
 /// validated up front so that a bad file fails with one clear message before any analysis.
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -39,7 +40,7 @@ public:
     /// a supported sample rate and (for RIFF/WAV) a data chunk that is wholly present.
     /// @throws AudioFileError naming the file and the problem.
     explicit AudioFile(std::string path);
-    ~AudioFile();
+    ~AudioFile() = default;
     AudioFile(const AudioFile&) = delete;
     AudioFile& operator=(const AudioFile&) = delete;
     AudioFile(AudioFile&&) = delete;
@@ -70,9 +71,24 @@ public:
 private:
     [[noreturn]] void fail(const std::string& problem) const;
 
+    /// Owns a file descriptor. It is owned here, not by libsndfile, because libsndfile's
+    /// handling of a descriptor on a failed open differs between versions.
+    struct Descriptor {
+        int fd = -1;
+        Descriptor() = default;
+        ~Descriptor();
+        Descriptor(const Descriptor&) = delete;
+        Descriptor& operator=(const Descriptor&) = delete;
+    };
+    struct SndfileCloser {
+        void operator()(sf_private_tag* file) const;
+    };
+
     std::string path_;
-    int fd_ = -1; ///< owned here, not by libsndfile, so it is closed exactly once
-    sf_private_tag* file_ = nullptr;
+    // Members are destroyed in reverse order: libsndfile lets go before the descriptor closes.
+    // Both are released even when the constructor throws.
+    Descriptor fd_;
+    std::unique_ptr<sf_private_tag, SndfileCloser> file_;
     int channels_ = 0;
     int sample_rate_ = 0;
     std::int64_t frames_ = 0;
