@@ -657,11 +657,7 @@ TEST_F(AnalyzeBadInput, TruncatedFlac)
     const std::string path = dir.file("cut.flac");
     write_test_recording(path, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 48000, 6.0);
     fs::resize_file(path, fs::file_size(path) / 2);
-    const RunResult result = run_cmrctl({"analyze", path});
-    expect_bad_input(result, path, "");
-    EXPECT_TRUE(result.err.find("truncated") != std::string::npos ||
-                result.err.find("read error") != std::string::npos)
-        << result.err;
+    expect_bad_input(run_cmrctl({"analyze", path}), path, "truncated");
 }
 
 TEST_F(AnalyzeBadInput, UnsupportedSampleRates)

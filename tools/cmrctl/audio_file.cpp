@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <optional>
+#include <string_view>
 #include <utility>
 
 #include <fcntl.h>
@@ -82,9 +83,12 @@ std::string describe_format(int format)
            format_info_name(format & SF_FORMAT_SUBMASK);
 }
 
-/// libsndfile's messages end with a full stop and sometimes carry stray whitespace.
+/// libsndfile's messages end with a full stop, some start with "Error : ".
 std::string tidy_message(std::string text)
 {
+    constexpr std::string_view prefix = "Error : ";
+    if (text.starts_with(prefix))
+        text.erase(0, prefix.size());
     while (!text.empty() && (text.back() == '.' || text.back() == '\n' || text.back() == ' '))
         text.pop_back();
     return text;
@@ -157,9 +161,12 @@ std::size_t AudioFile::read(std::span<float> buffer)
         return 0;
 
     const sf_count_t got = sf_readf_float(file_.get(), buffer.data(), wanted);
-    if (got < 0 || sf_error(file_.get()) != SF_ERR_NO_ERROR)
-        fail("read error after " + std::to_string(frames_read_) +
-             " frames (libsndfile: " + tidy_message(sf_strerror(file_.get())) + ")");
+    if (got < 0 || sf_error(file_.get()) != SF_ERR_NO_ERROR) {
+        // A decoder that loses sync (FLAC) is how a cut-off compressed file shows itself.
+        const std::string detail = tidy_message(sf_strerror(file_.get()));
+        fail("truncated or damaged: read error after " + std::to_string(frames_read_) + " of " +
+             std::to_string(frames_) + " frames (libsndfile: " + detail + ")");
+    }
     frames_read_ += got;
     // libsndfile returns short counts only at the end of the data, so an early end means the
     // file holds less than its header announces.
