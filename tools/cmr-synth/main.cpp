@@ -66,7 +66,17 @@ int main(int argc, char** argv)
     app.add_option("scenario", o.scenario, "Scenario file (TOML)")->required();
     app.add_option("-o,--output", o.output, "Output file (.wav, or .flac)")->required();
     app.add_option("--duration", o.duration_s, "Length in seconds (default: the scenario's)")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Validator(
+            [](std::string& text) {
+                try {
+                    const double seconds = std::stod(text);
+                    if (seconds > 0.0 && seconds < 1e7)
+                        return std::string();
+                } catch (const std::exception&) {
+                }
+                return "must be a positive number of seconds, not " + text;
+            },
+            "SECONDS"));
     app.add_option("--rate", o.rate, "Sample rate in Hz (default: the scenario's)")
         ->check(CLI::Range(1000, 768000));
     app.add_option("--seed", o.seed, "Random seed (default: the scenario's)");
