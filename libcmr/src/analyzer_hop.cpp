@@ -110,20 +110,28 @@ void AnalyzerImpl::analyse_pair_long(ChannelState& ch, SpectrumView d, std::comp
     double sd = 0.0, sc = 0.0, x = 0.0;
     std::size_t taken = 0, total = 0;
     const auto lo = static_cast<std::size_t>(std::ceil(programme_low_hz / bin_hz));
-    for (std::size_t m = lo; m + 1 < d.size(); ++m) {
-        ++total;
-        if (kx > 0) {
-            const double k = std::round(static_cast<double>(m) * bin_hz / *fx);
-            if (k >= 1.0 && k <= kx && std::abs(static_cast<double>(m) - k * *fx / bin_hz) <= guard)
-                continue;
+    const std::size_t hi = d.size() - 1;
+    auto accumulate = [&](std::size_t from, std::size_t to) {
+        for (std::size_t m = from; m < to; ++m) {
+            const double dr = d[m].real(), di = d[m].imag();
+            const double cr = c[m].real(), ci = c[m].imag();
+            sd += dr * dr + di * di;
+            sc += cr * cr + ci * ci;
+            x += cr * dr + ci * di;
         }
-        ++taken;
-        const std::complex<double> dm(d[m].real(), d[m].imag());
-        const std::complex<double> cm(c[m].real(), c[m].imag());
-        sd += std::norm(dm);
-        sc += std::norm(cm);
-        x += (cm * std::conj(dm)).real();
+        taken += to > from ? to - from : 0;
+    };
+    // Walk the bins between the hum lines' main lobes.
+    std::size_t m = lo;
+    for (int k = 1; k <= kx && m < hi; ++k) {
+        const double centre = k * *fx / bin_hz;
+        const auto skip_from = static_cast<std::size_t>(std::max(0.0, std::ceil(centre - guard)));
+        const auto skip_to = static_cast<std::size_t>(std::floor(centre + guard)) + 1;
+        accumulate(m, std::min(std::max(m, skip_from), hi));
+        m = std::max(m, skip_to);
     }
+    accumulate(std::min(m, hi), hi);
+    total = hi > lo ? hi - lo : 0;
     const double scale = taken > 0 ? 2.0 / (static_cast<double>(long_geometry_.fft_size) *
                                             long_window_->sum_squares()) *
                                          static_cast<double>(total) / static_cast<double>(taken)
@@ -147,9 +155,11 @@ void AnalyzerImpl::analyse_pair_long(ChannelState& ch, SpectrumView d, std::comp
     // programme the regression would fit the hum lines' leakage instead.
     const bool one_leg = sym.symmetry == Symmetry::cold_silent || sym.symmetry == Symmetry::hot_silent;
     ch.beta = one_leg && sd > 0.0 ? std::clamp(x / sd, -1.0, 1.0) : 0.0;
-    const auto beta = static_cast<float>(ch.beta);
-    for (std::size_t m = 0; m < d.size(); ++m)
-        c[m] -= beta * d[m];
+    if (ch.beta != 0.0) {
+        const auto beta = static_cast<float>(ch.beta);
+        for (std::size_t i = 0; i < d.size(); ++i)
+            c[i] -= beta * d[i];
+    }
     const SpectrumView c_ref(c, d.size());
 
     double hum_power = 0.0;
@@ -296,13 +306,17 @@ void AnalyzerImpl::short_step()
 
 const Snapshot& AnalyzerImpl::analyse_hop()
 {
-    recent_full_[recent_pos_] = hop_full_;
-    recent_band_[recent_pos_] = hop_band_;
-    recent_pos_ = (recent_pos_ + 1) % recent_full_.size();
-    recent_count_ = std::min(recent_count_ + 1, recent_full_.size());
-    total_full_.add(hop_full_);
-    total_band_.add(hop_band_);
-    hop_full_.clear();
+    // The first hop is the decimator's warm-up: its band samples describe the filter filling
+    // from silence, which the full-band statistics cannot mirror. Leave it out of both.
+    if (hops_ > 0) {
+        recent_full_[recent_pos_] = done_full_;
+        recent_band_[recent_pos_] = hop_band_;
+        recent_pos_ = (recent_pos_ + 1) % recent_full_.size();
+        recent_count_ = std::min(recent_count_ + 1, recent_full_.size());
+        total_full_.add(done_full_);
+        total_band_.add(hop_band_);
+    }
+    done_full_.clear();
     hop_band_.clear();
     hop_left_ = hop_frames_;
     ++hops_;

@@ -117,7 +117,8 @@ private:
     std::vector<ChannelResult> results_;
 
     std::unique_ptr<Decimator> decimator_;
-    std::vector<float> delay_line_; // used inputs, delayed like the decimator's output
+    std::vector<float> stats_scratch_;
+    bool identity_map_ = false; // used inputs are the first inputs, in order
     double rate_d_ = 0.0;
     double passband_hz_ = 0.0;
     std::size_t hop_frames_ = 0;   // input frames per hop
@@ -132,8 +133,11 @@ private:
     std::uint64_t decimated_ = 0;
     std::vector<std::vector<float>> rings_;
 
-    // Statistics: the hop being filled, the ring of recent hops, and the total.
-    BlockStats hop_full_, hop_band_;
+    // Statistics: the hop being filled, the ring of recent hops, and the total. Full-band
+    // statistics roll over `statistics_delay()` frames before the hop ends (done_full_ holds
+    // the finished one until then), so both cover the same stretch of signal.
+    BlockStats hop_full_, hop_band_, done_full_;
+    std::size_t stats_left_ = 0;
     std::vector<BlockStats> recent_full_, recent_band_;
     std::size_t recent_pos_ = 0, recent_count_ = 0;
     BlockStats total_full_, total_band_;

@@ -19,9 +19,12 @@ class HalfbandStage {
 public:
     HalfbandStage(std::size_t stride, double rate_in, double passband_hz, double rejection_db);
 
-    /// Consumes @p frames input frames from @p in, writes the produced output frames to
-    /// @p out and returns how many. Keeps the filter history between calls.
-    std::size_t process(const float* in, std::size_t frames, float* out);
+    /// Where the next block of input frames goes (up to max_block frames): right after the
+    /// filter history, so no copy is needed.
+    [[nodiscard]] float* input_area() { return history_.data() + (taps_ - 1) * stride_; }
+    /// Consumes @p frames frames already written to input_area(), writes the produced output
+    /// frames to @p out (which may be the next stage's input_area()) and returns how many.
+    std::size_t process(std::size_t frames, float* out);
     [[nodiscard]] std::size_t taps() const { return taps_; }
     [[nodiscard]] const std::vector<float>& odd_coefficients() const { return coeffs_; }
 
@@ -33,7 +36,6 @@ private:
     std::size_t taps_;         // full FIR length (4m+3)
     std::vector<float> coeffs_; // coefficients at odd offsets 1,3,5... from the centre
     std::vector<float> history_; // (taps-1 + max_block) frames
-    std::size_t fill_ = 0;      // frames of history held (taps-1 once primed)
     bool odd_phase_ = false;    // whether the next input frame is an odd one
 };
 
@@ -55,7 +57,7 @@ public:
     [[nodiscard]] std::size_t delay() const { return delay_; }
 
     /// Buffer the caller fills with up to HalfbandStage::max_block padded frames.
-    [[nodiscard]] float* input_buffer() { return buffers_[0].data(); }
+    [[nodiscard]] float* input_buffer();
     /// Decimates @p frames frames from input_buffer(); returns the output frames, valid
     /// until the next call (padded, stride() floats per frame).
     std::span<const float> process(std::size_t frames);
@@ -67,7 +69,7 @@ private:
     double output_rate_;
     std::size_t delay_ = 0;
     std::vector<HalfbandStage> stages_;
-    std::vector<std::vector<float>> buffers_; // input of each stage, then the output
+    std::vector<float> output_; // the last stage's output (or the input, without stages)
 };
 
 } // namespace cmr::detail

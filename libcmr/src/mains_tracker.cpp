@@ -57,6 +57,7 @@ MainsTracker::MainsTracker(MainsMode mode, int harmonics, const SpectrumGeometry
     const auto per_signal = static_cast<std::size_t>(harmonics_ + 1);
     prev_value_.assign(max_signals_ * per_signal, {});
     prev_snr_.assign(max_signals_ * per_signal, 0.0);
+    floor_cache_.assign(max_signals_ * per_signal, -1.0);
 }
 
 int MainsTracker::usable_harmonics(double hz, int limit) const
@@ -163,8 +164,12 @@ std::optional<double> MainsTracker::track(std::span<const SpectrumView> spectra,
     // Pass 1: interpolated peaks give a frequency good enough to unwrap phases.
     double sum_w = 0.0, sum_wf = 0.0;
     bool evidence = false;
-    for (const SpectrumView& s : spectra)
+    for (std::size_t si = 0; si < spectra.size() && first_slot + si < max_signals_; ++si) {
+        const SpectrumView& s = spectra[si];
         for (int k = 1; k <= kmax; ++k) {
+            double& cached_floor =
+                floor_cache_[(first_slot + si) * per_signal + static_cast<std::size_t>(k)];
+            cached_floor = -1.0;
             // Follow jumps of a few tenths of a hertz without reaching a neighbouring harmonic.
             const auto search = static_cast<std::size_t>(std::clamp(
                 std::ceil(k * 0.3 / geometry_.bin_hz), 2.0, std::floor(hz_ / 3.0 / geometry_.bin_hz)));
@@ -172,7 +177,9 @@ std::optional<double> MainsTracker::track(std::span<const SpectrumView> spectra,
             double peak_hz = 0.0;
             if (!find_peak(s, geometry_, k * hz_, search, bin, peak_hz))
                 continue;
+            // The floor spans tens of bins either side: pass 2, a bin or two away, reuses it.
             const double floor = local_floor(s, geometry_, bin, scratch_);
+            cached_floor = floor;
             const double snr = floor > 0.0 ? static_cast<double>(std::norm(s[bin])) / floor : 0.0;
             if (snr >= evidence_snr)
                 evidence = true;
@@ -182,6 +189,7 @@ std::optional<double> MainsTracker::track(std::span<const SpectrumView> spectra,
             sum_w += w;
             sum_wf += w * peak_hz / k;
         }
+    }
     if (!evidence)
         return std::nullopt;
     const double f_interp = sum_w > 0.0 ? sum_wf / sum_w : hz_;
@@ -197,7 +205,8 @@ std::optional<double> MainsTracker::track(std::span<const SpectrumView> spectra,
                 prev_snr_[slot] = 0.0;
                 continue;
             }
-            const double floor = local_floor(s, geometry_, bin, scratch_);
+            const double floor =
+                floor_cache_[slot] >= 0.0 ? floor_cache_[slot] : local_floor(s, geometry_, bin, scratch_);
             const double snr = floor > 0.0 ? static_cast<double>(std::norm(s[bin])) / floor : 0.0;
             if (snr >= line_snr && prev_snr_[slot] >= line_snr) {
                 const std::complex<double> now(s[bin].real(), s[bin].imag());

@@ -88,6 +88,7 @@ private:
     // Per signal and harmonic: the previous step's line value at its peak bin, for phase.
     std::vector<std::complex<float>> prev_value_;
     std::vector<double> prev_snr_;
+    std::vector<double> floor_cache_; // per signal and harmonic, this step's floor (-1: none)
     std::size_t max_signals_;
 
     std::vector<double> scores_;     // acquisition score per candidate
