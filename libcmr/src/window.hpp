@@ -40,7 +40,7 @@ private:
     double sum_sq_ = 0.0;
     double mainlobe_bins_;
     std::vector<double> table_; // response at offsets -table_span_..+table_span_ bins
-    static constexpr int table_oversample = 128;
+    static constexpr int table_oversample = 64;
     static constexpr double table_span = 3.0;
 };
 
