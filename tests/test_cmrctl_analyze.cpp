@@ -161,7 +161,7 @@ struct RunOptions {
 
 std::string cmrctl_path()
 {
-    const char* path = std::getenv("CMRCTL");
+    const char* path = std::getenv("CMRCTL"); // NOLINT(concurrency-mt-unsafe): no setenv here
     return path != nullptr ? path : "";
 }
 
@@ -561,7 +561,7 @@ TEST(AnalyzeProgress, DrawnOnATerminalOnlyForLongFiles)
     TempDir dir;
     const std::string path = dir.file("long.wav");
     write_audio(path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 8000, 1,
-                std::vector<float>(8000 * 31, 0.0F));
+                std::vector<float>(std::size_t{8000} * 31, 0.0F));
 
     const RunResult piped = run_cmrctl({"analyze", "--json", path});
     ASSERT_EQ(piped.status, 0) << piped.err;
@@ -576,7 +576,7 @@ TEST(AnalyzeProgress, DrawnOnATerminalOnlyForLongFiles)
 
     const std::string short_path = dir.file("short.wav");
     write_audio(short_path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 8000, 1,
-                std::vector<float>(8000 * 10, 0.0F));
+                std::vector<float>(std::size_t{8000} * 10, 0.0F));
     const RunResult short_file =
         run_cmrctl({"analyze", "--json", short_path}, {.stderr_on_terminal = true});
     ASSERT_EQ(short_file.status, 0) << short_file.err;
@@ -933,7 +933,7 @@ TEST(AudioFileReader, ReadsEveryFrameAtFullScale)
 {
     TempDir dir;
     const std::string path = dir.file("ramp.wav");
-    std::vector<float> written(3 * 1000);
+    std::vector<float> written(std::size_t{3} * 1000);
     for (std::size_t i = 0; i < written.size(); ++i)
         written[i] = static_cast<float>(std::sin(0.01 * static_cast<double>(i)) * 0.9);
     write_audio(path, SF_FORMAT_WAV | SF_FORMAT_PCM_24, 44100, 3, written);
@@ -944,7 +944,7 @@ TEST(AudioFileReader, ReadsEveryFrameAtFullScale)
     EXPECT_EQ(file.frames(), 1000);
     EXPECT_NE(file.format_name().find("24"), std::string::npos) << file.format_name();
     std::vector<float> read;
-    std::vector<float> block(3 * 256);
+    std::vector<float> block(std::size_t{3} * 256);
     while (const std::size_t frames = file.read(block))
         read.insert(read.end(), block.begin(), block.begin() + static_cast<long>(frames * 3));
     ASSERT_EQ(read.size(), written.size());
@@ -991,15 +991,16 @@ TEST(ProgressBarUnit, DrawsOnlyWhenEnabledAndErasesItself)
             text.append(buffer, static_cast<std::size_t>(n));
         return text;
     };
+    constexpr std::int64_t minute = std::int64_t{48000} * 60; // frames
     {
-        cmrctl::ProgressBar bar("x.wav", 48000 * 60, 48000.0, false, fds[1]);
-        bar.update(48000 * 30);
+        cmrctl::ProgressBar bar("x.wav", minute, 48000.0, false, fds[1]);
+        bar.update(minute / 2);
     }
     EXPECT_EQ(drain(), "");
     {
-        cmrctl::ProgressBar bar("x.wav", 48000 * 60, 48000.0, true, fds[1]);
-        bar.update(48000 * 30);
-        bar.update(48000 * 30 + 1); // same text: not redrawn
+        cmrctl::ProgressBar bar("x.wav", minute, 48000.0, true, fds[1]);
+        bar.update(minute / 2);
+        bar.update(minute / 2 + 1); // same text: not redrawn
         const std::string drawn = drain();
         EXPECT_EQ(std::count(drawn.begin(), drawn.end(), '\r'), 1) << drawn;
         EXPECT_NE(drawn.find("x.wav"), std::string::npos) << drawn;

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <optional>
 #include <string_view>
+#include <system_error>
 #include <utility>
 
 #include <fcntl.h>
@@ -83,6 +84,12 @@ std::string describe_format(int format)
            format_info_name(format & SF_FORMAT_SUBMASK);
 }
 
+/// The text of an errno value ("No such file or directory"); unlike strerror, thread-safe.
+std::string system_message(int error)
+{
+    return std::error_code(error, std::generic_category()).message();
+}
+
 /// libsndfile's messages end with a full stop, some start with "Error : ".
 std::string tidy_message(std::string text)
 {
@@ -104,11 +111,11 @@ AudioFile::AudioFile(std::string path) : path_(std::move(path))
 {
     fd_.fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_.fd < 0)
-        fail(std::string("cannot open: ") + std::strerror(errno));
+        fail("cannot open: " + system_message(errno));
 
     struct stat status {};
     if (::fstat(fd_.fd, &status) != 0)
-        fail(std::string("cannot stat: ") + std::strerror(errno));
+        fail("cannot stat: " + system_message(errno));
     if (S_ISDIR(status.st_mode))
         fail("is a directory");
 
