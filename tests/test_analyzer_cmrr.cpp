@@ -123,6 +123,25 @@ TEST(Cmrr, ColdSilentProgrammeTakenOutOfCommonMode)
     }
 }
 
+TEST(Cmrr, DifferentialPickupIsNotACmrr)
+{
+    // Hum induced straight into D (a loop of cable near a transformer), 18 dB louder than the
+    // common mode: no link converts C into more than C, so there is no CMRR to report -- the
+    // hum alarm is what speaks for this line.
+    synth::Scenario s = link(48000, std::pow(10.0, -70.0 / 20.0));
+    s.noise_dbfs = -120.0;
+    s.pairs[0].cm_hum.level_dbfs = -90.0;
+    s.pairs[0].diff_hum.level_dbfs = -72.0;
+    s.pairs[0].diff_hum.profile = {0.0, -20.0, -10.0};
+    const AnalysisRun run = run_scenario(s);
+    const ChannelResult& r = run.summary.channels[0];
+    EXPECT_EQ(r.cmrr_kind, CmrrKind::none) << r.cmrr_db.value_or(0);
+    ASSERT_TRUE(r.hum_dbfs.has_value());
+    EXPECT_NEAR(*r.hum_dbfs, -72.0 + 10 * std::log10(1 + 0.01 + 0.1), 0.3);
+    EXPECT_FALSE(run.events_of(0, AlarmKind::hum).empty());
+    EXPECT_TRUE(run.events_of(0, AlarmKind::cmrr_low).empty());
+}
+
 TEST(Cmrr, NoneWithoutCommonModeHum)
 {
     synth::Scenario s = link(48000, 0.01);

@@ -78,6 +78,32 @@ TEST(MainsFrequency, BuzzWithWeakFundamental)
     EXPECT_NEAR(*run.summary.mains_hz, 50.03, tolerance_hz);
 }
 
+TEST(MainsFrequency, ProgrammeToneNearAHarmonicDoesNotPullIt)
+{
+    // A 997 Hz tone at -14 dBFS (the 20th harmonic of 49.85 Hz) on a link with 30 dB of CMRR
+    // leaks into C at -56 dBFS, louder than the common-mode hum's harmonics there. Mains must
+    // still come from the hum's own harmonic series.
+    synth::Scenario s = hum_scenario(50.03, 12.0);
+    s.noise_dbfs = -110.0;
+    s.pairs[0].mismatch = std::pow(10.0, -30.0 / 20.0);
+    s.pairs[0].cm_hum.level_dbfs = -60.0;
+    s.pairs[0].programme.kind = synth::ProgrammeKind::sine;
+    s.pairs[0].programme.frequency_hz = 997.0;
+    s.pairs[0].programme.level_dbfs = -14.0;
+    for (MainsMode mode : {MainsMode::automatic, MainsMode::grid_50}) {
+        AnalyzerConfig config;
+        config.mains = mode;
+        const AnalysisRun run = run_scenario(s, config);
+        ASSERT_TRUE(run.summary.mains_hz.has_value());
+        EXPECT_NEAR(*run.summary.mains_hz, 50.03, tolerance_hz);
+        const HarmonicList& d = run.summary.channels[0].harmonics;
+        ASSERT_GE(d.count, 20);
+        if (d[19].dbfs) {
+            EXPECT_LT(*d[19].dbfs, -70.0) << "the tone was read as the 20th harmonic";
+        }
+    }
+}
+
 TEST(MainsFrequency, PinnedGridStaysOnIt)
 {
     synth::Scenario s = hum_scenario(59.98, 10.0);

@@ -171,10 +171,8 @@ void AnalyzerImpl::analyse_pair_long(ChannelState& ch, SpectrumView d, std::comp
         const LineEstimate ce = estimate_line(c_ref, long_geometry_, k * *f, scratch_);
         ch.cmrr_live->add(k, de, ce, ch.beta);
         ch.cmrr_total->add(k, de, ce, ch.beta);
-        if (de.valid() && de.line_shape)
-            ch.diff.total[ki].add(de);
-        if (ce.valid() && ce.line_shape)
-            ch.cm_total[ki].add(ce);
+        if (ce.valid())
+            ch.cm_total[ki].add(ce, ce.line_shape && ce.snr() >= clear_snr);
 
         auto& hist = ch.diff.history[ki];
         int& count = ch.diff.history_count[ki];
@@ -189,8 +187,11 @@ void AnalyzerImpl::analyse_pair_long(ChannelState& ch, SpectrumView d, std::comp
         }
         const bool coherent = count == static_cast<int>(HarmonicTrack::coherence_depth) &&
                               mag > 0.0 && std::abs(sum) >= coherence_min * mag;
-        set_harmonic(r.harmonics, k, k * *f, de,
-                     de.valid() && de.line_shape && de.snr() >= clear_snr && coherent, hum_power);
+        const bool clear = de.valid() && de.line_shape && de.snr() >= clear_snr && coherent;
+        // Until the coherence history is full the gate cannot decide: leave those steps out.
+        if (de.valid() && count == static_cast<int>(HarmonicTrack::coherence_depth))
+            ch.diff.total[ki].add(de, clear);
+        set_harmonic(r.harmonics, k, k * *f, de, clear, hum_power);
     }
     r.hum_dbfs = kmax > 0 ? hum_total(hum_power) : std::nullopt;
     ch.cmrr_live->end_step();
@@ -211,8 +212,6 @@ void AnalyzerImpl::analyse_single_long(ChannelState& ch, SpectrumView x)
     for (int k = 1; k <= kmax; ++k) {
         const auto ki = static_cast<std::size_t>(k);
         const LineEstimate e = estimate_line(x, long_geometry_, k * *f, scratch_);
-        if (e.valid() && e.line_shape)
-            ch.diff.total[ki].add(e);
         auto& hist = ch.diff.history[ki];
         int& count = ch.diff.history_count[ki];
         std::rotate(hist.begin(), hist.end() - 1, hist.end());
@@ -226,8 +225,10 @@ void AnalyzerImpl::analyse_single_long(ChannelState& ch, SpectrumView x)
         }
         const bool coherent = count == static_cast<int>(HarmonicTrack::coherence_depth) &&
                               mag > 0.0 && std::abs(sum) >= coherence_min * mag;
-        set_harmonic(r.harmonics, k, k * *f, e,
-                     e.valid() && e.line_shape && e.snr() >= clear_snr && coherent, hum_power);
+        const bool clear = e.valid() && e.line_shape && e.snr() >= clear_snr && coherent;
+        if (e.valid() && count == static_cast<int>(HarmonicTrack::coherence_depth))
+            ch.diff.total[ki].add(e, clear);
+        set_harmonic(r.harmonics, k, k * *f, e, clear, hum_power);
     }
     r.hum_dbfs = kmax > 0 ? hum_total(hum_power) : std::nullopt;
 }

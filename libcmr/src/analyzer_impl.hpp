@@ -39,15 +39,18 @@ struct BlockStats {
     void add(const BlockStats& o);
 };
 
-/// Running power average of one harmonic's estimates, for the whole-recording summary.
+/// One harmonic over a whole recording: how often it was clear (passed the same gate as the
+/// live reading) and its power when it was, for the summary.
 struct LineAverage {
-    double power = 0.0; // Σ |a|²
-    double noise = 0.0; // Σ var(a)
-    double count = 0.0;
-    void add(const LineEstimate& e)
+    double clear_power = 0.0; // Σ (|a|² - var(a)) over the steps where the line was clear
+    double clear = 0.0;       // steps where it was clear
+    double count = 0.0;       // steps
+    void add(const LineEstimate& e, bool is_clear)
     {
-        power += e.power();
-        noise += e.noise_var;
+        if (is_clear) {
+            clear_power += std::max(e.power() - e.noise_var, 0.0);
+            clear += 1.0;
+        }
         count += 1.0;
     }
 };

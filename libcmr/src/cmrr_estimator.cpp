@@ -72,9 +72,17 @@ CmrrFigure CmrrEstimator::figure() const
     if (c_total <= 0.0 || d_upper <= 0.0)
         return f;
     if (d_lower > 0.0 && d_est > 0.0 && 10.0 * std::log10(d_upper / d_lower) <= measured_width_db) {
+        // D carrying more mains-locked hum than C cannot be C converted by the link: it is
+        // differential pickup (or a fault upstream), and the figure would be no CMRR at all.
+        // The hum alarm speaks for it; CMRR stays unknown.
+        if (d_est >= c_total)
+            return f;
         f.kind = CmrrKind::measured;
         f.db = 10.0 * std::log10(c_total / d_est);
     } else {
+        // A bound at or below 0 dB says nothing a link could not do.
+        if (d_upper >= c_total)
+            return f;
         f.kind = CmrrKind::lower_bound;
         f.db = 10.0 * std::log10(c_total / d_upper);
     }

@@ -19,6 +19,8 @@ constexpr double grid_window_hz = 0.6;          // "near a grid": quick lock
 constexpr int quick_lock_steps = 2;
 constexpr int slow_lock_steps = 10;
 constexpr double candidate_agreement_hz = 0.1;
+constexpr double max_weight_snr = 1e6;          // 60 dB: beyond it, SNR adds no weight
+constexpr double consensus_tolerance_hz = 0.02; // harmonics of one mains agree within this
 
 double wrap_pi(double x)
 {
@@ -58,6 +60,7 @@ MainsTracker::MainsTracker(MainsMode mode, int harmonics, const SpectrumGeometry
     prev_value_.assign(max_signals_ * per_signal, {});
     prev_snr_.assign(max_signals_ * per_signal, 0.0);
     floor_cache_.assign(max_signals_ * per_signal, -1.0);
+    estimates_.resize(max_signals_ * per_signal);
 }
 
 int MainsTracker::usable_harmonics(double hz, int limit) const
@@ -123,9 +126,12 @@ std::optional<MainsTracker::Candidate> MainsTracker::acquire(std::span<const Spe
                     p = std::max({p, std::norm(s[m - 1]), std::norm(s[m + 1])});
                 const double snr_db =
                     10.0 * std::log10(static_cast<double>(p / seg_floor_[m / segment_bins]));
-                // Capped so that one very strong line cannot outvote a harmonic series, but
-                // high enough that a strong line's main lobe still peaks at its centre.
-                scores_[i] += std::clamp(snr_db - 10.0, 0.0, 60.0);
+                // Capped at 30 dB so that one strong line (a programme tone leaking into C)
+                // cannot outvote a harmonic series; a thousandth of the uncapped excess breaks
+                // the ties the cap leaves across a strong line's main lobe, so the candidate
+                // on its centre wins.
+                const double excess = std::max(snr_db - 10.0, 0.0);
+                scores_[i] += std::min(excess, 30.0) + 1e-3 * std::min(excess, 100.0);
             }
         }
     }
@@ -138,7 +144,7 @@ std::optional<MainsTracker::Candidate> MainsTracker::acquire(std::span<const Spe
 
 double MainsTracker::refine(std::span<const SpectrumView> spectra, double hz, int max_k)
 {
-    double sum_w = 0.0, sum_wf = 0.0;
+    estimates_count_ = 0;
     for (const SpectrumView& s : spectra)
         for (int k = 1; k <= max_k; ++k) {
             std::size_t bin = 0;
@@ -147,13 +153,10 @@ double MainsTracker::refine(std::span<const SpectrumView> spectra, double hz, in
                 continue;
             const double floor = local_floor(s, geometry_, bin, scratch_);
             const double snr = floor > 0.0 ? static_cast<double>(std::norm(s[bin])) / floor : 0.0;
-            if (snr < line_snr)
-                continue;
-            const double w = k * k * std::min(snr, 1e10);
-            sum_w += w;
-            sum_wf += w * peak_hz / k;
+            if (snr >= line_snr)
+                add_estimate(peak_hz / k, k * k * std::min(snr, max_weight_snr));
         }
-    return sum_w > 0.0 ? sum_wf / sum_w : hz;
+    return consensus().value_or(hz);
 }
 
 std::optional<double> MainsTracker::track(std::span<const SpectrumView> spectra,
@@ -162,7 +165,7 @@ std::optional<double> MainsTracker::track(std::span<const SpectrumView> spectra,
     const int kmax = usable_harmonics(hz_, harmonics_);
     const auto per_signal = static_cast<std::size_t>(harmonics_ + 1);
     // Pass 1: interpolated peaks give a frequency good enough to unwrap phases.
-    double sum_w = 0.0, sum_wf = 0.0;
+    estimates_count_ = 0;
     bool evidence = false;
     for (std::size_t si = 0; si < spectra.size() && first_slot + si < max_signals_; ++si) {
         const SpectrumView& s = spectra[si];
@@ -183,19 +186,16 @@ std::optional<double> MainsTracker::track(std::span<const SpectrumView> spectra,
             const double snr = floor > 0.0 ? static_cast<double>(std::norm(s[bin])) / floor : 0.0;
             if (snr >= evidence_snr)
                 evidence = true;
-            if (snr < line_snr)
-                continue;
-            const double w = k * k * std::min(snr, 1e10);
-            sum_w += w;
-            sum_wf += w * peak_hz / k;
+            if (snr >= line_snr)
+                add_estimate(peak_hz / k, k * k * std::min(snr, max_weight_snr));
         }
     }
     if (!evidence)
         return std::nullopt;
-    const double f_interp = sum_w > 0.0 ? sum_wf / sum_w : hz_;
+    const double f_interp = consensus().value_or(hz_);
 
     // Pass 2: phase advance at each harmonic's bin between this step and the previous one.
-    double sum_wp = 0.0, sum_wpf = 0.0;
+    estimates_count_ = 0;
     for (std::size_t si = 0; si < spectra.size() && first_slot + si < max_signals_; ++si) {
         const SpectrumView& s = spectra[si];
         for (int k = 1; k <= kmax; ++k) {
@@ -213,15 +213,41 @@ std::optional<double> MainsTracker::track(std::span<const SpectrumView> spectra,
                 const std::complex<double> before(prev_value_[slot].real(), prev_value_[slot].imag());
                 const double predicted = two_pi * k * f_interp * hop_s_;
                 const double measured = predicted + wrap_pi(std::arg(now * std::conj(before)) - predicted);
-                const double w = k * k * std::min(std::min(snr, prev_snr_[slot]), 1e10);
-                sum_wp += w;
-                sum_wpf += w * measured / (two_pi * k * hop_s_);
+                add_estimate(measured / (two_pi * k * hop_s_),
+                             k * k * std::min(std::min(snr, prev_snr_[slot]), max_weight_snr));
             }
             prev_value_[slot] = s[bin];
             prev_snr_[slot] = snr;
         }
     }
-    return sum_wp > 0.0 ? sum_wpf / sum_wp : f_interp;
+    return consensus().value_or(f_interp);
+}
+
+void MainsTracker::add_estimate(double hz, double weight)
+{
+    if (estimates_count_ < estimates_.size())
+        estimates_[estimates_count_++] = {hz, weight};
+}
+
+std::optional<double> MainsTracker::consensus()
+{
+    // Weighted mean of the per-harmonic estimates that agree with their median: a programme
+    // tone sitting near some k·f (997 Hz is 20 x 49.85 Hz) gives an estimate far from the
+    // others and must not pull the mains frequency towards it. The median is unweighted --
+    // one vote per harmonic and signal -- since k²·SNR would hand the tone the vote.
+    if (estimates_count_ == 0)
+        return std::nullopt;
+    const auto end = estimates_.begin() + static_cast<std::ptrdiff_t>(estimates_count_);
+    std::sort(estimates_.begin(), end,
+              [](const Estimate& a, const Estimate& b) { return a.hz < b.hz; });
+    const double median = estimates_[estimates_count_ / 2].hz;
+    double sum_w = 0.0, sum_wf = 0.0;
+    for (auto it = estimates_.begin(); it != end; ++it)
+        if (std::abs(it->hz - median) <= consensus_tolerance_hz) {
+            sum_w += it->weight;
+            sum_wf += it->weight * it->hz;
+        }
+    return sum_w > 0.0 ? std::optional(sum_wf / sum_w) : std::nullopt;
 }
 
 void MainsTracker::update(std::span<const SpectrumView> spectra, std::size_t references)

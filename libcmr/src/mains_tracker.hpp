@@ -89,6 +89,14 @@ private:
     std::vector<std::complex<float>> prev_value_;
     std::vector<double> prev_snr_;
     std::vector<double> floor_cache_; // per signal and harmonic, this step's floor (-1: none)
+    struct Estimate {
+        double hz = 0.0;
+        double weight = 0.0;
+    };
+    std::vector<Estimate> estimates_; // per-harmonic fundamental estimates of one pass
+    std::size_t estimates_count_ = 0;
+    void add_estimate(double hz, double weight);
+    std::optional<double> consensus();
     std::size_t max_signals_;
 
     std::vector<double> scores_;     // acquisition score per candidate
