@@ -2,8 +2,10 @@
 #include "decimator.hpp"
 
 #include "simd.hpp"
+#include "window.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <numbers>
@@ -40,12 +42,14 @@ HalfbandStage::HalfbandStage(std::size_t stride, double rate_in, double passband
         throw std::invalid_argument("half-band stage: pass band too wide for the rate");
     const double transition = (stopband_hz - passband_hz) / rate_in;
     taps_ = halfband_length(transition, rejection_db);
+    if ((taps_ + 1) / 4 > max_pairs)
+        throw std::invalid_argument("half-band stage: transition band too narrow");
     const double beta = kaiser_beta(rejection_db);
     const auto half = static_cast<double>(taps_ - 1) / 2.0;
-    const double i0 = std::cyl_bessel_i(0.0, beta);
+    const double i0 = bessel_i0(beta);
     for (std::size_t j = 1; j <= (taps_ - 1) / 2; j += 2) {
         const double x = static_cast<double>(j) / half;
-        const double kaiser = std::cyl_bessel_i(0.0, beta * std::sqrt(1.0 - x * x)) / i0;
+        const double kaiser = bessel_i0(beta * std::sqrt(1.0 - x * x)) / i0;
         const double sinc = std::sin(std::numbers::pi * j / 2.0) / (std::numbers::pi * j);
         coeffs_.push_back(static_cast<float>(sinc * kaiser));
     }
@@ -59,44 +63,82 @@ HalfbandStage::HalfbandStage(std::size_t stride, double rate_in, double passband
     history_.assign((taps_ - 1 + max_block) * stride_, 0.0F);
 }
 
+namespace {
+
+// One stage's outputs. With the number of coefficient pairs known at compile time (the common
+// stages have 3 to 8) the tap loop unrolls completely and coefficients stay in registers;
+// `Pairs == 0` is the general case. `Chunks` is the stride in 8-channel vectors when known
+// (1: up to 8 inputs, the everyday interface), or 0.
+template <std::size_t Pairs, std::size_t Chunks>
+[[gnu::always_inline]] inline std::size_t run_stage(const float* history, std::size_t first,
+                                                    std::size_t total, std::size_t centre,
+                                                    std::size_t stride, const float* coeffs,
+                                                    std::size_t pairs, float* out)
+{
+    std::array<float, HalfbandStage::max_pairs> c{};
+    std::copy(coeffs, coeffs + pairs, c.begin());
+    const std::size_t n = Pairs == 0 ? pairs : Pairs;
+    const std::size_t chunks = Chunks == 0 ? stride / 8 : Chunks;
+    std::size_t produced = 0;
+    for (std::size_t end = first; end < total; end += 2) {
+        const float* mid = history + (end - centre) * stride;
+        float* y = out + produced * stride;
+        for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
+            const float* m = mid + 8 * chunk;
+            // Two accumulators: one would make every tap wait for the previous add.
+            float8 even = 0.5F * load8(m), odd = {};
+            std::size_t p = 0;
+#pragma GCC unroll 8
+            for (; p + 2 <= n; p += 2) {
+                const std::size_t off0 = (2 * p + 1) * stride, off1 = (2 * p + 3) * stride;
+                even += c[p] * (load8(m - off0) + load8(m + off0));
+                odd += c[p + 1] * (load8(m - off1) + load8(m + off1));
+            }
+            if (p < n) {
+                const std::size_t off = (2 * p + 1) * stride;
+                even += c[p] * (load8(m - off) + load8(m + off));
+            }
+            store8(y + 8 * chunk, even + odd);
+        }
+        ++produced;
+    }
+    return produced;
+}
+
+template <std::size_t Chunks>
+[[gnu::always_inline]] inline std::size_t run_stage_for(std::size_t pairs, const float* h,
+                                                        std::size_t first, std::size_t total,
+                                                        std::size_t centre, std::size_t stride,
+                                                        const float* c, float* out)
+{
+    switch (pairs) {
+    case 3: return run_stage<3, Chunks>(h, first, total, centre, stride, c, pairs, out);
+    case 4: return run_stage<4, Chunks>(h, first, total, centre, stride, c, pairs, out);
+    case 5: return run_stage<5, Chunks>(h, first, total, centre, stride, c, pairs, out);
+    case 6: return run_stage<6, Chunks>(h, first, total, centre, stride, c, pairs, out);
+    case 7: return run_stage<7, Chunks>(h, first, total, centre, stride, c, pairs, out);
+    case 8: return run_stage<8, Chunks>(h, first, total, centre, stride, c, pairs, out);
+    default: return run_stage<0, Chunks>(h, first, total, centre, stride, c, pairs, out);
+    }
+}
+
+} // namespace
+
 CMR_HOT_LOOP
 std::size_t HalfbandStage::process(std::size_t frames, float* out)
 {
     const std::size_t hist = taps_ - 1;
     const std::size_t centre = hist / 2;
     const std::size_t total = hist + frames;
-    std::size_t produced = 0;
     // An output is due at every even input frame; frame index i in history_ is input frame
     // (i - hist) of this call.
-    std::size_t first = hist + (odd_phase_ ? 1 : 0);
+    const std::size_t first = hist + (odd_phase_ ? 1 : 0);
     const std::size_t pairs = coeffs_.size();
-    const std::size_t stride = stride_;
-    for (std::size_t end = first; end < total; end += 2) {
-        const float* mid = history_.data() + (end - centre) * stride;
-        float* y = out + produced * stride;
-        // Eight channels at a time in a local accumulator the compiler keeps in a register
-        // (writing through `y` each tap would force a store per tap: `y` may alias).
-        // Four accumulators: one would make every tap wait for the previous one's add.
-        for (std::size_t c0 = 0; c0 < stride; c0 += 8) {
-            const float* m = mid + c0;
-            auto tap = [&](std::size_t p) {
-                const std::size_t off = (2 * p + 1) * stride;
-                return coeffs_[p] * (load8(m - off) + load8(m + off));
-            };
-            float8 a0 = 0.5F * load8(m), a1 = {}, a2 = {}, a3 = {};
-            std::size_t p = 0;
-            for (; p + 4 <= pairs; p += 4) {
-                a0 += tap(p);
-                a1 += tap(p + 1);
-                a2 += tap(p + 2);
-                a3 += tap(p + 3);
-            }
-            for (; p < pairs; ++p)
-                a0 += tap(p);
-            store8(y + c0, (a0 + a1) + (a2 + a3));
-        }
-        ++produced;
-    }
+    const float* h = history_.data();
+    const float* c = coeffs_.data();
+    const std::size_t produced =
+        stride_ == 8 ? run_stage_for<1>(pairs, h, first, total, centre, stride_, c, out)
+                     : run_stage_for<0>(pairs, h, first, total, centre, stride_, c, out);
     if (frames % 2 != 0)
         odd_phase_ = !odd_phase_;
     std::memmove(history_.data(), history_.data() + frames * stride_, hist * stride_ * sizeof(float));

@@ -30,6 +30,9 @@ public:
 
     /// Largest block process() accepts.
     static constexpr std::size_t max_block = 1024;
+    /// Most coefficient pairs a stage may have (the sharpest stage, 2.25x oversampled at
+    /// 100 dB, needs 25).
+    static constexpr std::size_t max_pairs = 64;
 
 private:
     std::size_t stride_;       // floats per frame (padded channel count)

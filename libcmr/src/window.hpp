@@ -12,6 +12,8 @@
 
 namespace cmr::detail {
 
+/// Modified Bessel function of the first kind, order 0.
+double bessel_i0(double x);
 /// Periodic (DFT-even) Kaiser window of even length n.
 std::vector<float> kaiser_window(std::size_t n, double beta);
 /// Periodic 4-term Blackman-Harris window (-92 dB side lobes) of even length n.
