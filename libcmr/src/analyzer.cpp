@@ -240,6 +240,8 @@ std::size_t AnalyzerImpl::consume(std::span<const float> interleaved)
         copy_frames(interleaved.data(), input_count_, used, frames, buf, stride);
     else
         gather_frames(interleaved.data(), input_count_, used_.data(), used, frames, buf, stride);
+    // A NaN or infinity (a float source gone wrong) would poison every sum from here on.
+    non_finite_ += silence_non_finite(buf, frames, stride);
     accumulate_statistics(buf, frames, stride, used, pair_count_, hop_full_.sum.data(),
                           hop_full_.sumsq.data(), hop_full_.cross.data(), stats_scratch_.data());
     hop_full_.count += static_cast<double>(frames);
@@ -295,5 +297,6 @@ Snapshot Analyzer::snapshot() const { return impl_->snapshot_; }
 Summary Analyzer::summary() const { return impl_->summary(); }
 const AnalyzerConfig& Analyzer::config() const { return impl_->config_; }
 std::uint64_t Analyzer::frames() const { return impl_->frames_; }
+std::uint64_t Analyzer::non_finite_samples() const { return impl_->non_finite_; }
 
 } // namespace cmr

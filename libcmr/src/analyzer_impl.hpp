@@ -95,6 +95,7 @@ public:
 
     AnalyzerConfig config_;
     std::uint64_t frames_ = 0;
+    std::uint64_t non_finite_ = 0;
     Snapshot snapshot_;
 
 private:

@@ -2,6 +2,7 @@
 #include "block_kernels.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "simd.hpp"
@@ -29,6 +30,30 @@ void copy_frames(const float* in, std::size_t input_count, std::size_t used, std
     }
     for (std::size_t f = 0; f < frames; ++f)
         std::memcpy(out + f * stride, in + f * input_count, used * sizeof(float));
+}
+
+CMR_HOT_LOOP
+std::size_t silence_non_finite(float* x, std::size_t frames, std::size_t stride)
+{
+    // v - v is 0 for every finite float and NaN for NaN and ±inf, so one sum tells.
+    float8 poison = {};
+    const std::size_t n = frames * stride;
+    for (std::size_t i = 0; i < n; i += 8) {
+        const float8 v = load8(x + i);
+        poison += v - v;
+    }
+    bool clean = true;
+    for (std::size_t k = 0; k < 8; ++k)
+        clean = clean && poison[k] == 0.0F;
+    if (clean)
+        return 0;
+    std::size_t repaired = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        if (!std::isfinite(x[i])) {
+            x[i] = 0.0F;
+            ++repaired;
+        }
+    return repaired;
 }
 
 CMR_HOT_LOOP

@@ -17,6 +17,10 @@ void gather_frames(const float* in, std::size_t input_count, const std::size_t* 
 void copy_frames(const float* in, std::size_t input_count, std::size_t used, std::size_t frames,
                  float* out, std::size_t stride);
 
+/// Replaces NaN and infinite samples in `frames` frames of `x` (`stride` floats per frame, a
+/// multiple of 8) by 0 and returns how many there were. One vectorised pass when there are none.
+std::size_t silence_non_finite(float* x, std::size_t frames, std::size_t stride);
+
 /// Adds Σx and Σx² of each of `channels` channels, and Σ x[2p]·x[2p + 1] for each of
 /// `pairs` pairs (hot and cold side by side), over `frames` frames of `x` (`stride` floats per frame) to the double sums.
 /// Partial sums run in float over 64 frames at a time (error ~5e-7 relative), then in double.

@@ -1,40 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "recording_analysis.hpp"
 
-#include <cmath>
-#include <cstdint>
-#include <cstring>
 #include <span>
 #include <vector>
 
 #include "cmr/alarm_engine.hpp"
 
 namespace cmrctl {
-namespace {
-
-// Float files can hold NaN or infinity, which would poison every sum downstream. The check is
-// a branch-free scan over the exponent bits (it vectorises; a per-sample isfinite() branch
-// cost a fifth of the whole analysis); only a block that has some is repaired.
-std::size_t silence_non_finite(std::span<float> samples)
-{
-    std::uint32_t all_ones = 0;
-    for (const float sample : samples) {
-        std::uint32_t bits = 0;
-        std::memcpy(&bits, &sample, sizeof bits);
-        all_ones |= static_cast<std::uint32_t>((bits & 0x7f800000U) == 0x7f800000U);
-    }
-    if (all_ones == 0)
-        return 0;
-    std::size_t repaired = 0;
-    for (float& sample : samples)
-        if (!std::isfinite(sample)) {
-            sample = 0.0F;
-            ++repaired;
-        }
-    return repaired;
-}
-
-} // namespace
 
 AnalyzeReport analyze_recording(AudioFile& file, const AnalyzeSettings& settings,
                                 const std::function<void(std::int64_t frames_done)>& on_progress)
@@ -61,13 +33,14 @@ AnalyzeReport analyze_recording(AudioFile& file, const AnalyzeSettings& settings
         const std::size_t frames = file.read(block);
         if (frames == 0)
             break;
-        const std::span<float> samples(block.data(), frames * channels);
-        report.non_finite_samples += silence_non_finite(samples);
+        const std::span<const float> samples(block.data(), frames * channels);
         analyzer.feed(samples, on_snapshot);
         if (on_progress)
             on_progress(file.frames_read());
     }
 
+    // The analyzer takes NaN and infinite samples as silence and counts them.
+    report.non_finite_samples = static_cast<std::int64_t>(analyzer.non_finite_samples());
     cmr::Summary summary = analyzer.summary();
     report.file = file.path();
     report.format = file.format_name();

@@ -103,6 +103,9 @@ public:
     /// Frames fed so far.
     [[nodiscard]] std::uint64_t frames() const;
 
+    /// NaN or infinite samples met on the measured inputs so far; each was taken as silence.
+    [[nodiscard]] std::uint64_t non_finite_samples() const;
+
 private:
     void check_whole_frames(std::size_t samples) const;
     std::size_t consume(std::span<const float> interleaved);
