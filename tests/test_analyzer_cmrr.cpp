@@ -4,10 +4,10 @@
 // Tolerances (issue #2): without programme, within 1 dB of the ideal CMRR 20·log10(1/e) from
 // 20 to 100 dB; with programme at -20 dBFS, either `measured` within 3 dB or `lower_bound`
 // no higher than the truth + 1 dB -- never a flattering figure; at 44.1, 48 and 96 kHz.
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <tuple>
+
+#include <gtest/gtest.h>
 
 #include "analysis_run.hpp"
 
@@ -62,8 +62,8 @@ TEST_P(LoudProgramme, HonestUnderProgramme)
     s.noise_dbfs = -110.0;
     s.pairs[0].cm_hum.level_dbfs = -35.0;
     s.pairs[0].programme.level_dbfs = -20.0;
-    s.pairs[0].programme.kind = kind == 0 ? synth::ProgrammeKind::pink_noise
-                                          : synth::ProgrammeKind::music;
+    s.pairs[0].programme.kind =
+        kind == 0 ? synth::ProgrammeKind::pink_noise : synth::ProgrammeKind::music;
     const AnalysisRun run = run_scenario(s);
     const ChannelResult& r = run.summary.channels[0];
     ASSERT_NE(r.cmrr_kind, CmrrKind::none);

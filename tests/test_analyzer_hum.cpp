@@ -8,12 +8,13 @@
 // over the floor for a live reading (one window) and 30 dB for the whole-recording figure
 // (averaged over ~8 independent windows); "under" means 10 dB below the floor. Lines between
 // are allowed either way.
-#include <gtest/gtest.h>
-
 #include <cmath>
 
-#include "analysis_run.hpp"
+#include <gtest/gtest.h>
+
 #include "cmr/units.hpp"
+
+#include "analysis_run.hpp"
 
 namespace cmr::testing {
 namespace {
@@ -99,8 +100,8 @@ TEST_P(HumLadder, HarmonicsClearOrNull)
 
     // The live snapshot at the end reads the same lines.
     const TimedResults& live = run.last();
-    expect_harmonics(live.channels[0].cm_harmonics, pair.cm, floor + 3.0 /* 2 s window */,
-                     "live C", 40.0);
+    expect_harmonics(live.channels[0].cm_harmonics, pair.cm, floor + 3.0 /* 2 s window */, "live C",
+                     40.0);
     expect_harmonics(live.channels[0].harmonics, pair.d, floor, "live D", 40.0);
     expect_harmonics(live.channels[1].harmonics, single.hum, floor_dbfs(-100.0, s.sample_rate),
                      "live single", 40.0);

@@ -5,9 +5,9 @@
 // with the hum fundamental at least 40 dB above the noise in a 1 Hz bin. The noise floor here
 // is broadband white noise at -46 dBFS: louder than the hum itself (-50 dBFS) over the full
 // band, yet 40 dB below it in 1 Hz.
-#include <gtest/gtest.h>
-
 #include <cmath>
+
+#include <gtest/gtest.h>
 
 #include "analysis_run.hpp"
 
@@ -71,8 +71,15 @@ TEST(MainsFrequency, BuzzWithWeakFundamental)
     // Ground buzz: strong 3rd, 5th and 9th harmonics, the fundamental 30 dB under them.
     synth::Scenario s = hum_scenario(50.03, 12.0);
     s.pairs[0].cm_hum.level_dbfs = -40.0;
-    s.pairs[0].cm_hum.profile = {-30.0, synth::absent_db, 0.0, synth::absent_db, -3.0,
-                                 synth::absent_db, synth::absent_db, synth::absent_db, -6.0};
+    s.pairs[0].cm_hum.profile = {-30.0,
+                                 synth::absent_db,
+                                 0.0,
+                                 synth::absent_db,
+                                 -3.0,
+                                 synth::absent_db,
+                                 synth::absent_db,
+                                 synth::absent_db,
+                                 -6.0};
     const AnalysisRun run = run_scenario(s);
     ASSERT_TRUE(run.summary.mains_hz.has_value());
     EXPECT_NEAR(*run.summary.mains_hz, 50.03, tolerance_hz);

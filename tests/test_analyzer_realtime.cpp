@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The analyzer is fit for a real-time thread: after construction, feeding never allocates;
 // and its results do not depend on how the stream is cut into blocks.
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <cstdlib>
 #include <new>
+
+#include <gtest/gtest.h>
 
 #include "analysis_run.hpp"
 
@@ -25,8 +25,14 @@ void* operator new(std::size_t size)
         return p;
     throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept
+{
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept
+{
+    std::free(p);
+}
 
 namespace cmr::testing {
 namespace {
@@ -99,7 +105,8 @@ TEST(Realtime, BlockSizeDoesNotMatter)
     for (std::size_t i = 0; i < a.snapshots.size(); ++i)
         for (std::size_t ch = 0; ch < a.snapshots[i].channels.size(); ++ch) {
             EXPECT_EQ(a.snapshots[i].channels[ch].hum_dbfs, b.snapshots[i].channels[ch].hum_dbfs);
-            EXPECT_EQ(a.snapshots[i].channels[ch].cm_hum_dbfs, c.snapshots[i].channels[ch].cm_hum_dbfs);
+            EXPECT_EQ(a.snapshots[i].channels[ch].cm_hum_dbfs,
+                      c.snapshots[i].channels[ch].cm_hum_dbfs);
             EXPECT_EQ(a.snapshots[i].channels[ch].cmrr_db, c.snapshots[i].channels[ch].cmrr_db);
         }
     EXPECT_EQ(a.summary.mains_hz, b.summary.mains_hz);

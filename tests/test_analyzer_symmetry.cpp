@@ -69,8 +69,8 @@ TEST(Symmetry, NoSignalUnderAGroundLoop)
 {
     // Silence with a loud ground loop: the hum is common mode (the legs move together) but it
     // is not programme, so this must not look like legs in phase.
-    synth::Scenario s = carried(synth::LegSymmetry::symmetric, synth::ProgrammeKind::silence,
-                                synth::absent_db);
+    synth::Scenario s =
+        carried(synth::LegSymmetry::symmetric, synth::ProgrammeKind::silence, synth::absent_db);
     s.pairs[0].cm_hum.level_dbfs = -15.0;
     const AnalysisRun run = run_scenario(s);
     for (const TimedResults& t : run.snapshots) {

@@ -87,8 +87,8 @@ AnalyzerImpl::AnalyzerImpl(const AnalyzerConfig& config)
     if (config.layout.empty())
         throw ConfigError("the channel layout is empty");
     if (config.harmonics < 1 || config.harmonics > max_harmonics)
-        throw ConfigError("harmonic count " + std::to_string(config.harmonics) +
-                          " is outside 1-" + std::to_string(max_harmonics));
+        throw ConfigError("harmonic count " + std::to_string(config.harmonics) + " is outside 1-" +
+                          std::to_string(max_harmonics));
     if (!(config.hop_s >= 0.05 && config.hop_s <= 2.0))
         throw ConfigError("hop must be between 0.05 and 2 s");
 
@@ -98,8 +98,9 @@ AnalyzerImpl::AnalyzerImpl(const AnalyzerConfig& config)
     std::vector<bool> taken(input_count_, false);
     auto check = [&](int input) {
         if (input < 1 || static_cast<std::size_t>(input) > input_count_)
-            throw LayoutError("input " + std::to_string(input) + " does not exist (the source has " +
-                              std::to_string(input_count_) + " inputs)");
+            throw LayoutError("input " + std::to_string(input) +
+                              " does not exist (the source has " + std::to_string(input_count_) +
+                              " inputs)");
         const auto raw = static_cast<std::size_t>(input - 1);
         if (taken[raw])
             throw LayoutError("input " + std::to_string(input) + " is used twice in the layout");
@@ -136,7 +137,8 @@ AnalyzerImpl::AnalyzerImpl(const AnalyzerConfig& config)
     for (std::size_t u = 0; u < used_.size(); ++u)
         identity_map_ = identity_map_ && used_[u] == u;
     const std::size_t factor = decimator_->factor();
-    hop_d_ = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(config.hop_s * rate_d_)));
+    hop_d_ =
+        std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(config.hop_s * rate_d_)));
     hop_frames_ = hop_d_ * factor;
     hop_left_ = hop_frames_;
     if (statistics_delay() >= hop_frames_)
@@ -144,8 +146,8 @@ AnalyzerImpl::AnalyzerImpl(const AnalyzerConfig& config)
     stats_left_ = hop_frames_ - statistics_delay();
     config_.hop_s = static_cast<double>(hop_frames_) / rate_;
     long_every_ = std::max(1, static_cast<int>(std::lround(1.0 / config_.hop_s)));
-    config_.harmonics = std::min(config.harmonics,
-                                 static_cast<int>(passband_hz_ / mains_ceiling_hz(config.mains)));
+    config_.harmonics =
+        std::min(config.harmonics, static_cast<int>(passband_hz_ / mains_ceiling_hz(config.mains)));
     if (config_.harmonics < 1)
         throw ConfigError("the sample rate is too low for any hum harmonic");
 
@@ -165,9 +167,10 @@ AnalyzerImpl::AnalyzerImpl(const AnalyzerConfig& config)
     recent_full_.assign(recent, hop_full_);
     recent_band_.assign(recent, hop_band_);
 
-    long_window_ = std::make_unique<Window>(kaiser_window(n_long, kaiser_beta), kaiser_mainlobe_bins);
-    short_window_ = std::make_unique<Window>(blackman_harris_window(n_short),
-                                             blackman_harris_mainlobe_bins);
+    long_window_ =
+        std::make_unique<Window>(kaiser_window(n_long, kaiser_beta), kaiser_mainlobe_bins);
+    short_window_ =
+        std::make_unique<Window>(blackman_harris_window(n_short), blackman_harris_mainlobe_bins);
     long_fft_ = std::make_unique<RealFft>(n_long);
     short_fft_ = std::make_unique<RealFft>(n_short);
     // Floors from the bins either side beyond the main lobe: 24 (6 Hz) for the long window,
@@ -195,9 +198,10 @@ AnalyzerImpl::AnalyzerImpl(const AnalyzerConfig& config)
         ch.diff.resize(k);
         if (ch.spec.is_pair()) {
             ch.cm_total.assign(k + 1, {});
-            ch.cmrr_live = std::make_unique<CmrrEstimator>(config_.harmonics, overlap_factor_,
-                                                           forgetting);
-            ch.cmrr_total = std::make_unique<CmrrEstimator>(config_.harmonics, overlap_factor_, 1.0);
+            ch.cmrr_live =
+                std::make_unique<CmrrEstimator>(config_.harmonics, overlap_factor_, forgetting);
+            ch.cmrr_total =
+                std::make_unique<CmrrEstimator>(config_.harmonics, overlap_factor_, 1.0);
         }
     }
     tracker_ = std::make_unique<MainsTracker>(config_.mains, config_.harmonics, long_geometry_,
@@ -276,8 +280,7 @@ std::size_t AnalyzerImpl::consume(std::span<const float> interleaved)
 
 Analyzer::Analyzer(const AnalyzerConfig& config)
     : impl_(std::make_unique<detail::AnalyzerImpl>(config))
-{
-}
+{}
 Analyzer::~Analyzer() = default;
 Analyzer::Analyzer(Analyzer&&) noexcept = default;
 Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
@@ -291,12 +294,33 @@ std::size_t Analyzer::consume(std::span<const float> interleaved)
 {
     return impl_->consume(interleaved);
 }
-bool Analyzer::hop_due() const { return impl_->hop_due(); }
-const Snapshot& Analyzer::analyse_hop() { return impl_->analyse_hop(); }
-Snapshot Analyzer::snapshot() const { return impl_->snapshot_; }
-Summary Analyzer::summary() const { return impl_->summary(); }
-const AnalyzerConfig& Analyzer::config() const { return impl_->config_; }
-std::uint64_t Analyzer::frames() const { return impl_->frames_; }
-std::uint64_t Analyzer::non_finite_samples() const { return impl_->non_finite_; }
+bool Analyzer::hop_due() const
+{
+    return impl_->hop_due();
+}
+const Snapshot& Analyzer::analyse_hop()
+{
+    return impl_->analyse_hop();
+}
+Snapshot Analyzer::snapshot() const
+{
+    return impl_->snapshot_;
+}
+Summary Analyzer::summary() const
+{
+    return impl_->summary();
+}
+const AnalyzerConfig& Analyzer::config() const
+{
+    return impl_->config_;
+}
+std::uint64_t Analyzer::frames() const
+{
+    return impl_->frames_;
+}
+std::uint64_t Analyzer::non_finite_samples() const
+{
+    return impl_->non_finite_;
+}
 
 } // namespace cmr

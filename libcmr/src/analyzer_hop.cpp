@@ -3,14 +3,15 @@
 #include <algorithm>
 #include <cmath>
 
-#include "analyzer_impl.hpp"
 #include "cmr/units.hpp"
+
+#include "analyzer_impl.hpp"
 
 namespace cmr::detail {
 namespace {
 
-constexpr double clear_snr = 10.0;       // a harmonic must stand 10 dB over its floor
-constexpr double coherence_min = 0.9;    // and, where programme may hide it, stay locked
+constexpr double clear_snr = 10.0;        // a harmonic must stand 10 dB over its floor
+constexpr double coherence_min = 0.9;     // and, where programme may hide it, stay locked
 constexpr double programme_low_hz = 10.0; // below this, spectra count no programme
 
 void set_harmonic(HarmonicList& list, int k, double hz, const LineEstimate& e, bool clear,
@@ -132,11 +133,13 @@ void AnalyzerImpl::analyse_pair_long(ChannelState& ch, SpectrumView d, std::comp
     }
     accumulate(std::min(m, hi), hi);
     total = hi > lo ? hi - lo : 0;
-    const double scale = taken > 0 ? 2.0 / (static_cast<double>(long_geometry_.fft_size) *
-                                            long_window_->sum_squares()) *
-                                         static_cast<double>(total) / static_cast<double>(taken)
-                                   : 0.0;
-    ch.spectral_live = {(sc + sd / 4 + x) * scale, (sc + sd / 4 - x) * scale, (sc - sd / 4) * scale};
+    const double scale =
+        taken > 0
+            ? 2.0 / (static_cast<double>(long_geometry_.fft_size) * long_window_->sum_squares()) *
+                  static_cast<double>(total) / static_cast<double>(taken)
+            : 0.0;
+    ch.spectral_live = {(sc + sd / 4 + x) * scale, (sc + sd / 4 - x) * scale,
+                        (sc - sd / 4) * scale};
     ch.spectral_total.hot += ch.spectral_live.hot;
     ch.spectral_total.cold += ch.spectral_live.cold;
     ch.spectral_total.cross += ch.spectral_live.cross;
@@ -153,7 +156,8 @@ void AnalyzerImpl::analyse_pair_long(ChannelState& ch, SpectrumView d, std::comp
     // When only one leg carries programme, C holds half of it: regress C on D outside the hum
     // lines and take that part out before C serves as the hum reference. Only then: without
     // programme the regression would fit the hum lines' leakage instead.
-    const bool one_leg = sym.symmetry == Symmetry::cold_silent || sym.symmetry == Symmetry::hot_silent;
+    const bool one_leg =
+        sym.symmetry == Symmetry::cold_silent || sym.symmetry == Symmetry::hot_silent;
     ch.beta = one_leg && sd > 0.0 ? std::clamp(x / sd, -1.0, 1.0) : 0.0;
     if (ch.beta != 0.0) {
         const auto beta = static_cast<float>(ch.beta);
@@ -299,7 +303,8 @@ void AnalyzerImpl::short_step()
             const LineEstimate e = estimate_line(spectrum, short_geometry_, k * *f, scratch_);
             // No line-shape gate here: the reference carries no programme, and a ground loop's
             // onset (a step in level) is exactly what this fast reading must not miss.
-            set_harmonic(r.cm_harmonics, k, k * *f, e, e.valid() && e.snr() >= clear_snr, hum_power);
+            set_harmonic(r.cm_harmonics, k, k * *f, e, e.valid() && e.snr() >= clear_snr,
+                         hum_power);
         }
         r.cm_hum_dbfs = hum_total(hum_power);
     }
@@ -322,7 +327,8 @@ const Snapshot& AnalyzerImpl::analyse_hop()
     hop_left_ = hop_frames_;
     ++hops_;
 
-    if (decimated_ >= long_geometry_.fft_size && hops_ % static_cast<std::uint64_t>(long_every_) == 0)
+    if (decimated_ >= long_geometry_.fft_size &&
+        hops_ % static_cast<std::uint64_t>(long_every_) == 0)
         long_step();
     if (decimated_ >= short_geometry_.fft_size)
         short_step();

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cmr/analyzer.hpp"
+
 #include "cmrr_estimator.hpp"
 #include "decimator.hpp"
 #include "fft.hpp"
@@ -30,9 +31,9 @@ namespace cmr::detail {
 
 /// Second-order statistics of the used inputs over a stretch of samples.
 struct BlockStats {
-    std::vector<double> sum;    // per used input
-    std::vector<double> sumsq;  // per used input
-    std::vector<double> cross;  // per pair: Σ hot·cold
+    std::vector<double> sum;   // per used input
+    std::vector<double> sumsq; // per used input
+    std::vector<double> cross; // per pair: Σ hot·cold
     double count = 0.0;
     void resize(std::size_t inputs, std::size_t pairs);
     void clear();
@@ -68,14 +69,14 @@ struct HarmonicTrack {
 /// Everything kept per measured channel.
 struct ChannelState {
     ChannelSpec spec;
-    std::size_t hot = 0, cold = 0; // compact indices of the used inputs (pairs)
-    std::size_t input = 0;         // compact index (singles)
-    std::size_t pair_index = 0;    // index among pairs (cross statistics)
-    HarmonicTrack diff;            // D (pairs) or the input (singles)
+    std::size_t hot = 0, cold = 0;     // compact indices of the used inputs (pairs)
+    std::size_t input = 0;             // compact index (singles)
+    std::size_t pair_index = 0;        // index among pairs (cross statistics)
+    HarmonicTrack diff;                // D (pairs) or the input (singles)
     std::vector<LineAverage> cm_total; // C_ref, long window
     std::unique_ptr<CmrrEstimator> cmrr_live;
     std::unique_ptr<CmrrEstimator> cmrr_total;
-    double beta = 0.0;             // programme fraction of D found in C (latest)
+    double beta = 0.0; // programme fraction of D found in C (latest)
     // Programme statistics outside the hum lines, from the long-window spectra: the live
     // value and the running sum for the summary.
     LegStats spectral_live;
@@ -115,7 +116,7 @@ private:
 
     double rate_;
     std::size_t input_count_;
-    std::vector<std::size_t> used_;   // raw input index (0-based) of each used input
+    std::vector<std::size_t> used_; // raw input index (0-based) of each used input
     std::size_t pair_count_ = 0;
     std::vector<ChannelState> channels_;
     std::vector<ChannelResult> results_;
@@ -125,10 +126,10 @@ private:
     bool identity_map_ = false; // used inputs are the first inputs, in order
     double rate_d_ = 0.0;
     double passband_hz_ = 0.0;
-    std::size_t hop_frames_ = 0;   // input frames per hop
+    std::size_t hop_frames_ = 0; // input frames per hop
     std::size_t hop_left_ = 0;
-    std::size_t hop_d_ = 0;        // decimated samples per hop
-    int long_every_ = 2;           // hops per long step
+    std::size_t hop_d_ = 0; // decimated samples per hop
+    int long_every_ = 2;    // hops per long step
     std::uint64_t hops_ = 0;
 
     // Decimated rings, one per used input, each written twice so any window is contiguous.

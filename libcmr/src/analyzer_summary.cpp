@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "analyzer_impl.hpp"
 #include "cmr/units.hpp"
+
+#include "analyzer_impl.hpp"
 
 namespace cmr::detail {
 namespace {
@@ -17,8 +18,8 @@ namespace {
 // 4.8 dB under its level while present; the events tell when.
 constexpr double min_clear_fraction = 0.2;
 
-void summarise_lines(const std::vector<LineAverage>& lines, int kmax, double hz,
-                     HarmonicList& out, std::optional<double>& total)
+void summarise_lines(const std::vector<LineAverage>& lines, int kmax, double hz, HarmonicList& out,
+                     std::optional<double>& total)
 {
     double hum_power = 0.0;
     out.count = kmax;

@@ -15,10 +15,12 @@ constexpr double min_steps = 3.0;         // windows of evidence before saying a
 CmrrEstimator::CmrrEstimator(int harmonics, double overlap_factor, double forgetting)
     : sums_(static_cast<std::size_t>(harmonics + 1)), overlap_(std::max(1.0, overlap_factor)),
       forgetting_(forgetting)
-{
-}
+{}
 
-void CmrrEstimator::reset() { std::fill(sums_.begin(), sums_.end(), Sums{}); }
+void CmrrEstimator::reset()
+{
+    std::fill(sums_.begin(), sums_.end(), Sums{});
+}
 
 void CmrrEstimator::add(int k, const LineEstimate& d, const LineEstimate& c_ref, double beta)
 {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cmr/measurement.hpp"
+
 #include "harmonic_analysis.hpp"
 
 namespace cmr::detail {
@@ -44,11 +45,11 @@ public:
 
 private:
     struct Sums {
-        std::complex<double> dc{};   // Σ w D C*
-        double cc = 0.0;             // Σ w |C|²
-        double c_power = 0.0;        // Σ |C|² - var(C)   (hum power of C)
-        double steps = 0.0;          // Σ 1
-        double beta_w = 0.0;         // Σ w|C|² beta
+        std::complex<double> dc{}; // Σ w D C*
+        double cc = 0.0;           // Σ w |C|²
+        double c_power = 0.0;      // Σ |C|² - var(C)   (hum power of C)
+        double steps = 0.0;        // Σ 1
+        double beta_w = 0.0;       // Σ w|C|² beta
     };
     std::vector<Sums> sums_;
     double overlap_;

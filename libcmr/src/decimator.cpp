@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "decimator.hpp"
 
-#include "simd.hpp"
-#include "window.hpp"
-
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
 #include <numbers>
 #include <stdexcept>
+
+#include "simd.hpp"
+#include "window.hpp"
 
 namespace cmr::detail {
 namespace {
@@ -18,9 +18,9 @@ namespace {
 // rejection and the transition width (as a fraction of the sample rate).
 double kaiser_beta(double rejection_db)
 {
-    return rejection_db > 50.0 ? 0.1102 * (rejection_db - 8.7)
-                               : 0.5842 * std::pow(rejection_db - 21.0, 0.4) +
-                                     0.07886 * (rejection_db - 21.0);
+    return rejection_db > 50.0
+               ? 0.1102 * (rejection_db - 8.7)
+               : 0.5842 * std::pow(rejection_db - 21.0, 0.4) + 0.07886 * (rejection_db - 21.0);
 }
 
 std::size_t halfband_length(double transition, double rejection_db)
@@ -70,10 +70,9 @@ namespace {
 // `Pairs == 0` is the general case. `Chunks` is the stride in 8-channel vectors when known
 // (1: up to 8 inputs, the everyday interface), or 0.
 template <std::size_t Pairs, std::size_t Chunks>
-[[gnu::always_inline]] inline std::size_t run_stage(const float* history, std::size_t first,
-                                                    std::size_t total, std::size_t centre,
-                                                    std::size_t stride, const float* coeffs,
-                                                    std::size_t pairs, float* out)
+[[gnu::always_inline]] inline std::size_t
+run_stage(const float* history, std::size_t first, std::size_t total, std::size_t centre,
+          std::size_t stride, const float* coeffs, std::size_t pairs, float* out)
 {
     std::array<float, HalfbandStage::max_pairs> c{};
     std::copy(coeffs, coeffs + pairs, c.begin());
@@ -106,19 +105,25 @@ template <std::size_t Pairs, std::size_t Chunks>
 }
 
 template <std::size_t Chunks>
-[[gnu::always_inline]] inline std::size_t run_stage_for(std::size_t pairs, const float* h,
-                                                        std::size_t first, std::size_t total,
-                                                        std::size_t centre, std::size_t stride,
-                                                        const float* c, float* out)
+[[gnu::always_inline]] inline std::size_t
+run_stage_for(std::size_t pairs, const float* h, std::size_t first, std::size_t total,
+              std::size_t centre, std::size_t stride, const float* c, float* out)
 {
     switch (pairs) {
-    case 3: return run_stage<3, Chunks>(h, first, total, centre, stride, c, pairs, out);
-    case 4: return run_stage<4, Chunks>(h, first, total, centre, stride, c, pairs, out);
-    case 5: return run_stage<5, Chunks>(h, first, total, centre, stride, c, pairs, out);
-    case 6: return run_stage<6, Chunks>(h, first, total, centre, stride, c, pairs, out);
-    case 7: return run_stage<7, Chunks>(h, first, total, centre, stride, c, pairs, out);
-    case 8: return run_stage<8, Chunks>(h, first, total, centre, stride, c, pairs, out);
-    default: return run_stage<0, Chunks>(h, first, total, centre, stride, c, pairs, out);
+    case 3:
+        return run_stage<3, Chunks>(h, first, total, centre, stride, c, pairs, out);
+    case 4:
+        return run_stage<4, Chunks>(h, first, total, centre, stride, c, pairs, out);
+    case 5:
+        return run_stage<5, Chunks>(h, first, total, centre, stride, c, pairs, out);
+    case 6:
+        return run_stage<6, Chunks>(h, first, total, centre, stride, c, pairs, out);
+    case 7:
+        return run_stage<7, Chunks>(h, first, total, centre, stride, c, pairs, out);
+    case 8:
+        return run_stage<8, Chunks>(h, first, total, centre, stride, c, pairs, out);
+    default:
+        return run_stage<0, Chunks>(h, first, total, centre, stride, c, pairs, out);
     }
 }
 
@@ -141,7 +146,8 @@ std::size_t HalfbandStage::process(std::size_t frames, float* out)
                      : run_stage_for<0>(pairs, h, first, total, centre, stride_, c, out);
     if (frames % 2 != 0)
         odd_phase_ = !odd_phase_;
-    std::memmove(history_.data(), history_.data() + frames * stride_, hist * stride_ * sizeof(float));
+    std::memmove(history_.data(), history_.data() + frames * stride_,
+                 hist * stride_ * sizeof(float));
     return produced;
 }
 
@@ -173,7 +179,7 @@ std::span<const float> Decimator::process(std::size_t frames)
     std::size_t n = frames;
     for (std::size_t s = 0; s < stages_.size(); ++s)
         n = stages_[s].process(n, s + 1 < stages_.size() ? stages_[s + 1].input_area()
-                                                          : output_.data());
+                                                         : output_.data());
     return {output_.data(), n * stride_};
 }
 

@@ -35,11 +35,11 @@ public:
     static constexpr std::size_t max_pairs = 64;
 
 private:
-    std::size_t stride_;       // floats per frame (padded channel count)
-    std::size_t taps_;         // full FIR length (4m+3)
-    std::vector<float> coeffs_; // coefficients at odd offsets 1,3,5... from the centre
+    std::size_t stride_;         // floats per frame (padded channel count)
+    std::size_t taps_;           // full FIR length (4m+3)
+    std::vector<float> coeffs_;  // coefficients at odd offsets 1,3,5... from the centre
     std::vector<float> history_; // (taps-1 + max_block) frames
-    bool odd_phase_ = false;    // whether the next input frame is an odd one
+    bool odd_phase_ = false;     // whether the next input frame is an odd one
 };
 
 /// The whole cascade.

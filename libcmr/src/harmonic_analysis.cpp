@@ -31,9 +31,9 @@ double local_floor(std::span<const std::complex<float>> spectrum, const Spectrum
     if (groups == 0)
         return 0.0;
     std::sort(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(groups));
-    const double median = groups % 2 == 1 ? static_cast<double>(scratch[groups / 2])
-                                          : 0.5 * static_cast<double>(scratch[groups / 2 - 1] +
-                                                                      scratch[groups / 2]);
+    const double median =
+        groups % 2 == 1 ? static_cast<double>(scratch[groups / 2])
+                        : 0.5 * static_cast<double>(scratch[groups / 2 - 1] + scratch[groups / 2]);
     // For noise, |X|² is exponential and an 8-bin mean is Gamma(8)-distributed, whose median
     // is 0.959 times its mean.
     return median / 0.959;
@@ -88,8 +88,8 @@ bool find_peak(std::span<const std::complex<float>> spectrum, const SpectrumGeom
 {
     const auto centre = static_cast<long>(std::lround(hz / g.bin_hz));
     const long lo = std::max(1L, centre - static_cast<long>(search_bins));
-    const long hi = std::min(static_cast<long>(spectrum.size()) - 2,
-                             centre + static_cast<long>(search_bins));
+    const long hi =
+        std::min(static_cast<long>(spectrum.size()) - 2, centre + static_cast<long>(search_bins));
     if (lo > hi)
         return false;
     long best = lo;

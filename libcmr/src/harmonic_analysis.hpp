@@ -23,8 +23,8 @@ namespace cmr::detail {
 /// One harmonic's estimate from one spectrum.
 struct LineEstimate {
     std::complex<double> amplitude; ///< peak amplitude and phase at the window centre
-    double noise_var = 0.0;          ///< variance of `amplitude` from the local floor
-    int bin = -1;                    ///< bin the estimate was read from; -1 if out of band
+    double noise_var = 0.0;         ///< variance of `amplitude` from the local floor
+    int bin = -1;                   ///< bin the estimate was read from; -1 if out of band
     /// Whether the bins around look like one stationary line at exactly the frequency asked
     /// for (the window's main-lobe shape), rather than a neighbouring tone's skirt or the
     /// broadband splatter of a transient (a bass note's attack).

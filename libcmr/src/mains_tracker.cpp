@@ -11,11 +11,11 @@ namespace {
 constexpr double two_pi = 2.0 * std::numbers::pi;
 constexpr std::size_t segment_bins = 32;
 constexpr int acquisition_harmonics = 10;
-constexpr double min_acquisition_score = 20.0;  // dB summed over harmonics and signals
-constexpr double line_snr = 100.0;              // 20 dB: a harmonic good enough to measure f
-constexpr double evidence_snr = 31.6;           // 15 dB: enough to keep the lock
-constexpr int max_misses = 10;                  // steps without evidence before unlocking
-constexpr double grid_window_hz = 0.6;          // "near a grid": quick lock
+constexpr double min_acquisition_score = 20.0; // dB summed over harmonics and signals
+constexpr double line_snr = 100.0;             // 20 dB: a harmonic good enough to measure f
+constexpr double evidence_snr = 31.6;          // 15 dB: enough to keep the lock
+constexpr int max_misses = 10;                 // steps without evidence before unlocking
+constexpr double grid_window_hz = 0.6;         // "near a grid": quick lock
 constexpr int quick_lock_steps = 2;
 constexpr int slow_lock_steps = 10;
 constexpr double candidate_agreement_hz = 0.1;
@@ -100,9 +100,9 @@ std::optional<MainsTracker::Candidate> MainsTracker::acquire(std::span<const Spe
         return std::nullopt;
     for (const SpectrumView& s : spectra) {
         // Coarse floor: median of each 32-bin segment (robust to the lines inside it).
-        const std::size_t top = std::min(s.size(), static_cast<std::size_t>(
-                                                       (kmax * hi_hz_ + 8.0) / geometry_.bin_hz) +
-                                                       segment_bins);
+        const std::size_t top =
+            std::min(s.size(), static_cast<std::size_t>((kmax * hi_hz_ + 8.0) / geometry_.bin_hz) +
+                                   segment_bins);
         const std::size_t segs = std::min(seg_floor_.size(), top / segment_bins + 1);
         for (std::size_t j = 0; j < segs; ++j) {
             std::size_t n = 0;
@@ -110,7 +110,8 @@ std::optional<MainsTracker::Candidate> MainsTracker::acquire(std::span<const Spe
                  ++m)
                 scratch_[n++] = std::norm(s[m]);
             auto mid = scratch_.begin() + static_cast<std::ptrdiff_t>(n / 2);
-            std::nth_element(scratch_.begin(), mid, scratch_.begin() + static_cast<std::ptrdiff_t>(n));
+            std::nth_element(scratch_.begin(), mid,
+                             scratch_.begin() + static_cast<std::ptrdiff_t>(n));
             seg_floor_[j] = std::max(*mid / static_cast<float>(std::numbers::ln2), 1e-36F);
         }
         for (std::size_t i = 0; i < scores_.size(); ++i) {
@@ -174,8 +175,9 @@ std::optional<double> MainsTracker::track(std::span<const SpectrumView> spectra,
                 floor_cache_[(first_slot + si) * per_signal + static_cast<std::size_t>(k)];
             cached_floor = -1.0;
             // Follow jumps of a few tenths of a hertz without reaching a neighbouring harmonic.
-            const auto search = static_cast<std::size_t>(std::clamp(
-                std::ceil(k * 0.3 / geometry_.bin_hz), 2.0, std::floor(hz_ / 3.0 / geometry_.bin_hz)));
+            const auto search =
+                static_cast<std::size_t>(std::clamp(std::ceil(k * 0.3 / geometry_.bin_hz), 2.0,
+                                                    std::floor(hz_ / 3.0 / geometry_.bin_hz)));
             std::size_t bin = 0;
             double peak_hz = 0.0;
             if (!find_peak(s, geometry_, k * hz_, search, bin, peak_hz))
@@ -205,14 +207,17 @@ std::optional<double> MainsTracker::track(std::span<const SpectrumView> spectra,
                 prev_snr_[slot] = 0.0;
                 continue;
             }
-            const double floor =
-                floor_cache_[slot] >= 0.0 ? floor_cache_[slot] : local_floor(s, geometry_, bin, scratch_);
+            const double floor = floor_cache_[slot] >= 0.0
+                                     ? floor_cache_[slot]
+                                     : local_floor(s, geometry_, bin, scratch_);
             const double snr = floor > 0.0 ? static_cast<double>(std::norm(s[bin])) / floor : 0.0;
             if (snr >= line_snr && prev_snr_[slot] >= line_snr) {
                 const std::complex<double> now(s[bin].real(), s[bin].imag());
-                const std::complex<double> before(prev_value_[slot].real(), prev_value_[slot].imag());
+                const std::complex<double> before(prev_value_[slot].real(),
+                                                  prev_value_[slot].imag());
                 const double predicted = two_pi * k * f_interp * hop_s_;
-                const double measured = predicted + wrap_pi(std::arg(now * std::conj(before)) - predicted);
+                const double measured =
+                    predicted + wrap_pi(std::arg(now * std::conj(before)) - predicted);
                 add_estimate(measured / (two_pi * k * hop_s_),
                              k * k * std::min(std::min(snr, prev_snr_[slot]), max_weight_snr));
             }
@@ -252,7 +257,8 @@ std::optional<double> MainsTracker::consensus()
 
 void MainsTracker::update(std::span<const SpectrumView> spectra, std::size_t references)
 {
-    const std::span<const SpectrumView> reference = spectra.first(std::min(references, spectra.size()));
+    const std::span<const SpectrumView> reference =
+        spectra.first(std::min(references, spectra.size()));
     if (locked_) {
         std::optional<double> hz = track(reference, 0);
         if (hz)
@@ -284,8 +290,8 @@ void MainsTracker::update(std::span<const SpectrumView> spectra, std::size_t ref
     else
         pending_count_ = 1;
     pending_hz_ = c->hz;
-    const bool near_grid = std::abs(c->hz - 50.0) <= grid_window_hz ||
-                           std::abs(c->hz - 60.0) <= grid_window_hz;
+    const bool near_grid =
+        std::abs(c->hz - 50.0) <= grid_window_hz || std::abs(c->hz - 60.0) <= grid_window_hz;
     if (pending_count_ >= (near_grid ? quick_lock_steps : slow_lock_steps)) {
         locked_ = true;
         hz_ = c->hz;

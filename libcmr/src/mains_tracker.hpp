@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cmr/analyzer.hpp"
+
 #include "harmonic_analysis.hpp"
 
 namespace cmr::detail {
@@ -99,8 +100,8 @@ private:
     std::optional<double> consensus();
     std::size_t max_signals_;
 
-    std::vector<double> scores_;     // acquisition score per candidate
-    std::vector<float> seg_floor_;   // coarse floor per 32-bin segment
+    std::vector<double> scores_;   // acquisition score per candidate
+    std::vector<float> seg_floor_; // coarse floor per 32-bin segment
     std::vector<float> scratch_;
 };
 

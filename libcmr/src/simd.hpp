@@ -29,6 +29,9 @@ typedef float float8 __attribute__((vector_size(32)));
     return v;
 }
 
-[[gnu::always_inline]] inline void store8(float* p, float8 v) { std::memcpy(p, &v, sizeof v); }
+[[gnu::always_inline]] inline void store8(float* p, float8 v)
+{
+    std::memcpy(p, &v, sizeof v);
+}
 
 } // namespace cmr::detail

@@ -8,8 +8,8 @@
 
 namespace cmr::detail {
 namespace {
-constexpr double silent_ratio = 0.01;   // a leg 20 dB below the other carries no programme
-constexpr double correlated = 0.7;      // |normalised correlation| above this: same programme
+constexpr double silent_ratio = 0.01; // a leg 20 dB below the other carries no programme
+constexpr double correlated = 0.7;    // |normalised correlation| above this: same programme
 } // namespace
 
 SymmetryFigure classify_symmetry(const LegStats& s)

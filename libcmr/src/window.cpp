@@ -40,8 +40,8 @@ std::vector<float> blackman_harris_window(std::size_t n)
     std::vector<float> w(n);
     for (std::size_t i = 0; i < n; ++i) {
         const double t = 2.0 * std::numbers::pi * static_cast<double>(i) / static_cast<double>(n);
-        w[i] = static_cast<float>(a0 - a1 * std::cos(t) + a2 * std::cos(2 * t) -
-                                  a3 * std::cos(3 * t));
+        w[i] =
+            static_cast<float>(a0 - a1 * std::cos(t) + a2 * std::cos(2 * t) - a3 * std::cos(3 * t));
     }
     return w;
 }
@@ -67,7 +67,8 @@ Window::Window(std::vector<float> samples, double mainlobe_bins)
     const std::size_t half = n / 2;
     std::vector<double> pair_sum(half);
     for (std::size_t j = 1; j < half; ++j)
-        pair_sum[j] = static_cast<double>(samples_[half - j]) + static_cast<double>(samples_[half + j]);
+        pair_sum[j] =
+            static_cast<double>(samples_[half - j]) + static_cast<double>(samples_[half + j]);
     // W is even in nu: compute the upper half and mirror it.
     const int centre = points / 2;
     for (int p = centre; p < points; ++p) {

@@ -23,7 +23,8 @@ Layout scenario_layout(const synth::Scenario& scenario)
     return layout;
 }
 
-AnalysisRun run_scenario(const synth::Scenario& scenario, AnalyzerConfig config, std::size_t block_frames)
+AnalysisRun run_scenario(const synth::Scenario& scenario, AnalyzerConfig config,
+                         std::size_t block_frames)
 {
     synth::Synth synth(scenario);
     config.sample_rate = synth.sample_rate();
@@ -35,13 +36,14 @@ AnalysisRun run_scenario(const synth::Scenario& scenario, AnalyzerConfig config,
     const auto inputs = static_cast<std::size_t>(synth.input_count());
     std::vector<float> block(block_frames * inputs);
     for (std::int64_t frame = 0; frame < synth.frame_count();) {
-        const auto n = static_cast<std::size_t>(
-            std::min<std::int64_t>(static_cast<std::int64_t>(block_frames), synth.frame_count() - frame));
+        const auto n = static_cast<std::size_t>(std::min<std::int64_t>(
+            static_cast<std::int64_t>(block_frames), synth.frame_count() - frame));
         const std::span<float> out(block.data(), n * inputs);
         synth.render(frame, out);
         analyzer.feed(out, [&](const Snapshot& s) {
             run.snapshots.push_back({s.time_s, s.mains_hz, {s.channels.begin(), s.channels.end()}});
-            alarms.update(s.time_s, s.channels, [&](const AlarmEvent& e) { run.events.push_back(e); });
+            alarms.update(s.time_s, s.channels,
+                          [&](const AlarmEvent& e) { run.events.push_back(e); });
         });
         frame += static_cast<std::int64_t>(n);
     }

@@ -8,6 +8,7 @@
 
 #include "cmr/alarm_engine.hpp"
 #include "cmr/analyzer.hpp"
+
 #include "synth.hpp"
 
 namespace cmr::testing {
@@ -33,6 +34,6 @@ struct AnalysisRun {
 /// Renders @p scenario and feeds it in blocks of @p block_frames. @p config's sample rate,
 /// input count and layout are taken from the scenario.
 [[nodiscard]] AnalysisRun run_scenario(const synth::Scenario& scenario, AnalyzerConfig config = {},
-                               std::size_t block_frames = 4096);
+                                       std::size_t block_frames = 4096);
 
 } // namespace cmr::testing

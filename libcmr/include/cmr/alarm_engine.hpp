@@ -16,24 +16,24 @@ namespace cmr {
 
 /// Thresholds of one channel. Defaults as documented in README / cmrd.toml.
 struct AlarmThresholds {
-    double hum_dbfs = -80.0;          ///< raise `hum` at or above (D hum, or a single's hum)
-    double hum_clear_dbfs = -83.0;    ///< clear `hum` below
-    double ground_loop_dbfs = -50.0;  ///< raise `ground_loop` at or above (common-mode hum)
+    double hum_dbfs = -80.0;         ///< raise `hum` at or above (D hum, or a single's hum)
+    double hum_clear_dbfs = -83.0;   ///< clear `hum` below
+    double ground_loop_dbfs = -50.0; ///< raise `ground_loop` at or above (common-mode hum)
     double ground_loop_clear_dbfs = -53.0;
-    double cmrr_min_db = 40.0;        ///< raise `cmrr_low` when a *measured* CMRR is below
-    double cmrr_clear_db = 43.0;      ///< clear `cmrr_low` when CMRR (measured or bound) reaches
-    double hold_s = 2.0;              ///< condition must hold this long to raise hum/ground_loop
-    double clear_s = 3.0;             ///< clear condition must hold this long to clear any alarm
-    double cmrr_hold_s = 5.0;         ///< hold time for cmrr_low
-    double wiring_hold_s = 5.0;       ///< hold time for wiring (in_phase or hot_silent)
+    double cmrr_min_db = 40.0;   ///< raise `cmrr_low` when a *measured* CMRR is below
+    double cmrr_clear_db = 43.0; ///< clear `cmrr_low` when CMRR (measured or bound) reaches
+    double hold_s = 2.0;         ///< condition must hold this long to raise hum/ground_loop
+    double clear_s = 3.0;        ///< clear condition must hold this long to clear any alarm
+    double cmrr_hold_s = 5.0;    ///< hold time for cmrr_low
+    double wiring_hold_s = 5.0;  ///< hold time for wiring (in_phase or hot_silent)
 };
 
 /// One raised or cleared alarm.
 struct AlarmEvent {
-    double time_s = 0.0;          ///< snapshot time at which the decision was taken
-    std::size_t channel = 0;      ///< index into the layout
+    double time_s = 0.0;     ///< snapshot time at which the decision was taken
+    std::size_t channel = 0; ///< index into the layout
     AlarmKind kind = AlarmKind::none;
-    bool raised = false;          ///< true: raised, false: cleared
+    bool raised = false; ///< true: raised, false: cleared
     /// The figure that triggered the decision (dBFS for hum/ground_loop, dB for cmrr_low);
     /// empty for wiring.
     std::optional<double> value;

@@ -31,14 +31,14 @@ struct AnalyzerConfig {
     int input_count = 2;          ///< channels per interleaved frame fed to the analyzer
     Layout layout;                ///< which inputs to measure; must fit `input_count`
     MainsMode mains = MainsMode::automatic;
-    int harmonics = 20;           ///< K: harmonics measured, limited by Nyquist and max_harmonics
-    double hop_s = 0.5;           ///< time between result snapshots
+    int harmonics = 20; ///< K: harmonics measured, limited by Nyquist and max_harmonics
+    double hop_s = 0.5; ///< time between result snapshots
 };
 
 /// One result snapshot: the live figures after an analysis hop.
 struct Snapshot {
-    double time_s = 0.0;                 ///< stream time (seconds of frames fed) at the hop
-    std::optional<double> mains_hz;      ///< the tracked mains frequency
+    double time_s = 0.0;            ///< stream time (seconds of frames fed) at the hop
+    std::optional<double> mains_hz; ///< the tracked mains frequency
     std::span<const ChannelResult> channels;
 };
 

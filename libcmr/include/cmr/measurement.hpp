@@ -18,9 +18,9 @@ inline constexpr int max_harmonics = 64;
 
 /// One hum harmonic at k times the mains frequency.
 struct Harmonic {
-    int k = 0;                    ///< harmonic number, 1 = fundamental
-    double hz = 0.0;              ///< its frequency
-    std::optional<double> dbfs;   ///< sinusoidal amplitude (AES17 dBFS); empty below the floor
+    int k = 0;                  ///< harmonic number, 1 = fundamental
+    double hz = 0.0;            ///< its frequency
+    std::optional<double> dbfs; ///< sinusoidal amplitude (AES17 dBFS); empty below the floor
 };
 
 /// A fixed-capacity list of harmonics (no heap).
@@ -47,7 +47,8 @@ enum class Symmetry {
     cold_silent,  ///< only the hot leg carries programme (impedance-balanced or single-ended)
     hot_silent,   ///< only the cold leg carries programme
     in_phase,     ///< both legs carry the programme with the same polarity (a wiring fault)
-    uncorrelated, ///< both legs carry signal but not the same programme (e.g. two lines patched as one pair)
+    uncorrelated, ///< both legs carry signal but not the same programme (e.g. two lines patched as
+                  ///< one pair)
 };
 
 /// A channel's alarm kind, most severe first in `alarm_priority` order.
