@@ -40,7 +40,7 @@ std::size_t silence_non_finite(float* x, std::size_t frames, std::size_t stride)
     const std::size_t n = frames * stride;
     for (std::size_t i = 0; i < n; i += 8) {
         const float8 v = load8(x + i);
-        poison += v - v;
+        poison += v - v; // NOLINT(misc-redundant-expression): the point is NaN - NaN
     }
     bool clean = true;
     for (std::size_t k = 0; k < 8; ++k)
@@ -66,7 +66,7 @@ void accumulate_statistics(const float* x, std::size_t frames, std::size_t strid
     // Swapping neighbours puts each pair's cold leg under its hot leg: lane 2p of v·swap(v)
     // is hot·cold of pair p (pairs occupy whole lane pairs, never straddling a vector).
     typedef int int8 __attribute__((vector_size(32)));
-    const int8 swap = {1, 0, 3, 2, 5, 4, 7, 6};
+    [[maybe_unused]] const int8 swap = {1, 0, 3, 2, 5, 4, 7, 6};
     const std::size_t pair_lanes = 2 * pairs;
     for (std::size_t f0 = 0; f0 < frames; f0 += run) {
         const std::size_t f1 = std::min(frames, f0 + run);
@@ -77,7 +77,11 @@ void accumulate_statistics(const float* x, std::size_t frames, std::size_t strid
                     const float8 v = load8(x + f * stride + c0);
                     s += v;
                     q += v * v;
+#if defined(__clang__)
+                    c += v * __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6);
+#else
                     c += v * __builtin_shuffle(v, swap);
+#endif
                 }
                 for (std::size_t k = 0; k < 8 && c0 + k < pair_lanes; k += 2)
                     cross[(c0 + k) / 2] += static_cast<double>(c[k]);

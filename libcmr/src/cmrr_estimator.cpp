@@ -13,7 +13,7 @@ constexpr double min_steps = 3.0;         // windows of evidence before saying a
 } // namespace
 
 CmrrEstimator::CmrrEstimator(int harmonics, double overlap_factor, double forgetting)
-    : sums_(static_cast<std::size_t>(harmonics + 1)), overlap_(std::max(1.0, overlap_factor)),
+    : sums_(static_cast<std::size_t>(harmonics) + 1), overlap_(std::max(1.0, overlap_factor)),
       forgetting_(forgetting)
 {}
 

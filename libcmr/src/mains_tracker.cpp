@@ -56,7 +56,7 @@ MainsTracker::MainsTracker(MainsMode mode, int harmonics, const SpectrumGeometry
     const std::size_t bins = geometry_.fft_size / 2 + 1;
     seg_floor_.resize(bins / segment_bins + 1);
     scratch_.resize(std::max<std::size_t>(segment_bins, 2 * geometry_.floor_span) + 8);
-    const auto per_signal = static_cast<std::size_t>(harmonics_ + 1);
+    const auto per_signal = static_cast<std::size_t>(harmonics_) + 1;
     prev_value_.assign(max_signals_ * per_signal, {});
     prev_snr_.assign(max_signals_ * per_signal, 0.0);
     floor_cache_.assign(max_signals_ * per_signal, -1.0);
@@ -164,7 +164,7 @@ std::optional<double> MainsTracker::track(std::span<const SpectrumView> spectra,
                                           std::size_t first_slot)
 {
     const int kmax = usable_harmonics(hz_, harmonics_);
-    const auto per_signal = static_cast<std::size_t>(harmonics_ + 1);
+    const auto per_signal = static_cast<std::size_t>(harmonics_) + 1;
     // Pass 1: interpolated peaks give a frequency good enough to unwrap phases.
     estimates_count_ = 0;
     bool evidence = false;
@@ -308,7 +308,7 @@ void MainsTracker::update(std::span<const SpectrumView> spectra, std::size_t ref
 void MainsTracker::forget(std::size_t first_signal, std::size_t count)
 {
     // Signals not followed in a step must not pair their old phases with the next step's.
-    const auto per_signal = static_cast<std::size_t>(harmonics_ + 1);
+    const auto per_signal = static_cast<std::size_t>(harmonics_) + 1;
     const std::size_t begin = std::min(first_signal * per_signal, prev_snr_.size());
     const std::size_t end = std::min((first_signal + count) * per_signal, prev_snr_.size());
     std::fill(prev_snr_.begin() + static_cast<std::ptrdiff_t>(begin),

@@ -57,9 +57,7 @@ int fail(const std::string& message, int status)
     return status;
 }
 
-} // namespace
-
-int main(int argc, char** argv)
+int run(int argc, char** argv)
 {
     CLI::App app{"Renders a cmrd test-signal scenario (TOML) to a WAV or FLAC file.", "cmr-synth"};
     Options o;
@@ -129,4 +127,19 @@ int main(int argc, char** argv)
         return fail(e.what(), exit_write_failed);
     }
     return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    // Nothing may escape as an uncaught exception (std::terminate, a core dump): anything not
+    // handled where it arose still ends as one error line.
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        return fail(e.what(), 1);
+    } catch (...) {
+        return fail("unexpected error", 1);
+    }
 }
