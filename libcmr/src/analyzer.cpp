@@ -145,7 +145,10 @@ AnalyzerImpl::AnalyzerImpl(const AnalyzerConfig& config)
         throw ConfigError("hop too short for the decimation filters");
     stats_left_ = hop_frames_ - statistics_delay();
     config_.hop_s = static_cast<double>(hop_frames_) / rate_;
-    long_every_ = std::max(1, static_cast<int>(std::lround(1.0 / config_.hop_s)));
+    if (!(config.long_hop_s >= config.hop_s && config.long_hop_s <= 4.0))
+        throw ConfigError("long hop must be between the hop and 4 s");
+    long_every_ = std::max(1, static_cast<int>(std::lround(config.long_hop_s / config_.hop_s)));
+    config_.long_hop_s = long_every_ * config_.hop_s;
     config_.harmonics =
         std::min(config.harmonics, static_cast<int>(passband_hz_ / mains_ceiling_hz(config.mains)));
     if (config_.harmonics < 1)

@@ -36,6 +36,7 @@ void CmrrEstimator::add(int k, const LineEstimate& d, const LineEstimate& c_ref,
     s.c_power += std::max(0.0, c_ref.power() - c_ref.noise_var);
     s.steps += 1.0;
     s.beta_w += wcc * beta;
+    s.windows += 1.0;
 }
 
 void CmrrEstimator::end_step()
@@ -55,7 +56,7 @@ CmrrFigure CmrrEstimator::figure() const
 {
     double c_total = 0.0, d_est = 0.0, d_upper = 0.0, d_lower = 0.0;
     for (const Sums& s : sums_) {
-        if (s.steps < min_steps || s.cc <= 0.0)
+        if (s.windows < min_steps || s.cc <= 0.0)
             continue;
         // g' was measured against C - beta·D; undo that so g refers to C itself.
         const std::complex<double> g_ref = s.dc / s.cc;

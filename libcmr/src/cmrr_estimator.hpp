@@ -50,6 +50,7 @@ private:
         double c_power = 0.0;      // Σ |C|² - var(C)   (hum power of C)
         double steps = 0.0;        // Σ 1
         double beta_w = 0.0;       // Σ w|C|² beta
+        double windows = 0.0;      // windows of evidence, never forgotten
     };
     std::vector<Sums> sums_;
     double overlap_;

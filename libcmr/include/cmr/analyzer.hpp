@@ -32,7 +32,11 @@ struct AnalyzerConfig {
     Layout layout;                ///< which inputs to measure; must fit `input_count`
     MainsMode mains = MainsMode::automatic;
     int harmonics = 20; ///< K: harmonics measured, limited by Nyquist and max_harmonics
-    double hop_s = 0.5; ///< time between result snapshots
+    double hop_s = 0.5; ///< time between result snapshots (common-mode hum)
+    /// Time between the long-window analyses (mains, hum on D and single inputs, CMRR,
+    /// symmetry); rounded to a whole number of hops. 2 s halves their cost (the 4 s windows
+    /// still overlap by half) but delays the first mains lock and hum alarms by seconds.
+    double long_hop_s = 1.0;
 };
 
 /// One result snapshot: the live figures after an analysis hop.
