@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+/// @file capture_config.hpp
+/// Everything a capture engine needs to know about one device.
+
+#include <string>
+
+#include "cmr/analyzer.hpp"
+#include "cmr/layout.hpp"
+
+#include "capture/realtime_scheduling.hpp"
+
+namespace cmrd::capture {
+
+/// The ALSA PCM a card is captured from by default: its first hardware device, by card id
+/// (stable across reboots, unlike the index).
+[[nodiscard]] std::string default_pcm_name(const std::string& card_id);
+
+/// Configuration of one CaptureEngine.
+struct CaptureConfig {
+    /// The ALSA PCM to open, e.g. "hw:CARD=UMC1820,DEV=0" (default_pcm_name()). A `hw:` PCM
+    /// converts nothing; the engine negotiates what the device offers.
+    std::string pcm;
+
+    /// What to measure; empty means default_layout() of the device's channel count. Inputs are
+    /// checked against the negotiated channel count when the device is opened.
+    cmr::Layout layout;
+
+    /// Wanted sample rate; the nearest the device supports is taken (no resampling).
+    unsigned rate = 48000;
+    /// Channels to capture; 0 means all the device offers (its maximum), which is what `hw:`
+    /// devices of multichannel interfaces require anyway.
+    int channels = 0;
+    /// Wanted period (wake-up interval), microseconds; the nearest the device supports is taken.
+    unsigned period_us = 5000;
+    /// Wanted ring-buffer length, microseconds (nearest supported). It must hold the frames
+    /// that arrive while an analysis hop runs in the capture thread: a long-window hop of many
+    /// pairs can take tens of milliseconds, so the default is generous (latency does not matter
+    /// for monitoring).
+    unsigned buffer_us = 200000;
+    /// Try MMAP_INTERLEAVED access first (no copy through alsa-lib); false: read/write only.
+    bool allow_mmap = true;
+
+    /// Real-time scheduling of the capture thread.
+    RealtimeRequest realtime;
+
+    /// No frames for this long (while the stream should be running) is a stall: reported, and
+    /// the stream is restarted every time the timeout passes again.
+    unsigned stall_timeout_ms = 2000;
+    /// Longest wait in poll(): how quickly stalls, state changes and stop() are noticed.
+    unsigned poll_timeout_ms = 100;
+
+    /// Back-off while the device is busy (another program holds it): first delay, doubling up
+    /// to the maximum.
+    unsigned busy_retry_initial_ms = 500;
+    unsigned busy_retry_max_ms = 8000;
+    /// A busy retry also happens at once when a capture device node in this directory is
+    /// closed, created or removed (the holder let go, or the card came back). Empty: back-off
+    /// only.
+    std::string device_dir = "/dev/snd";
+
+    /// Analysis settings (mains mode, harmonics, hops). Sample rate, input count and layout are
+    /// filled in from the device.
+    cmr::AnalyzerConfig analysis;
+};
+
+} // namespace cmrd::capture

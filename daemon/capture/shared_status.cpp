@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "capture/shared_status.hpp"
+
+#include <cstdint>
+
+#include <unistd.h>
+
+namespace cmrd::capture {
+
+void SharedStatus::set_state(CaptureState state) noexcept
+{
+    if (state_.exchange(state, std::memory_order_acq_rel) != state)
+        notify();
+}
+
+void SharedStatus::set_stream(const Stream& stream) noexcept
+{
+    rate_.store(stream.rate, std::memory_order_relaxed);
+    channels_.store(stream.channels, std::memory_order_relaxed);
+    period_frames_.store(stream.period_frames, std::memory_order_relaxed);
+    buffer_frames_.store(stream.buffer_frames, std::memory_order_relaxed);
+    mmap_.store(stream.mmap, std::memory_order_relaxed);
+    // Last, with release: a reader that sees the format sees the rest of the stream too.
+    format_.store(static_cast<int>(stream.format), std::memory_order_release);
+}
+
+void SharedStatus::set_realtime(RealtimeMode mode, int priority, bool memory_locked,
+                                std::string_view detail) noexcept
+{
+    realtime_detail_.store(detail);
+    realtime_priority_.store(priority, std::memory_order_relaxed);
+    memory_locked_.store(memory_locked, std::memory_order_relaxed);
+    realtime_.store(mode, std::memory_order_release);
+}
+
+void SharedStatus::notify() const noexcept
+{
+    if (notify_fd_ < 0)
+        return;
+    const std::uint64_t one = 1;
+    // Non-blocking eventfd: fails only if the counter would overflow, i.e. nobody has read it
+    // in 2^64 notifications; nothing to do then.
+    [[maybe_unused]] const ssize_t written = ::write(notify_fd_, &one, sizeof one);
+}
+
+CaptureStatus SharedStatus::snapshot() const
+{
+    CaptureStatus s;
+    s.state = state_.load(std::memory_order_acquire);
+    s.frames = frames_.load(std::memory_order_relaxed);
+    s.overruns = overruns_.load(std::memory_order_relaxed);
+    s.restarts = restarts_.load(std::memory_order_relaxed);
+    s.snapshots = snapshots_.load(std::memory_order_acquire);
+    s.busy_retries = busy_retries_.load(std::memory_order_relaxed);
+    const int format = format_.load(std::memory_order_acquire);
+    if (format >= 0) {
+        s.format = static_cast<SampleFormat>(format);
+        s.rate = rate_.load(std::memory_order_relaxed);
+        s.channels = channels_.load(std::memory_order_relaxed);
+        s.period_frames = period_frames_.load(std::memory_order_relaxed);
+        s.buffer_frames = buffer_frames_.load(std::memory_order_relaxed);
+        s.mmap = mmap_.load(std::memory_order_relaxed);
+    }
+    s.realtime = realtime_.load(std::memory_order_acquire);
+    s.realtime_priority = realtime_priority_.load(std::memory_order_relaxed);
+    s.memory_locked = memory_locked_.load(std::memory_order_relaxed);
+    s.realtime_detail = realtime_detail_.load();
+    s.thread_id = thread_id_.load(std::memory_order_relaxed);
+    s.last_error = last_error_.load();
+    return s;
+}
+
+} // namespace cmrd::capture
