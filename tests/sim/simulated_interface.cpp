@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "simulated_interface.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <system_error>
+
+#include "scenario_toml.hpp"
+
+#ifndef CMR_SIM_PLUGIN_PATH
+#error "CMR_SIM_PLUGIN_PATH (the built plugin's path) must be defined by the build"
+#endif
+
+namespace cmr::sim {
+
+namespace {
+
+constexpr const char* config_variable = "ALSA_CONFIG_PATH";
+
+void write_file(const std::filesystem::path& path, const std::string& text)
+{
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out)
+        throw std::runtime_error("cannot write " + path.string());
+}
+
+} // namespace
+
+std::string alsa_quoted(const std::string& text)
+{
+    std::string out = "\"";
+    for (const char c : text) {
+        if (c == '"' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::filesystem::path SimulatedInterface::plugin_path()
+{
+    if (const char* env = std::getenv("CMR_SIM_PLUGIN"); env != nullptr && *env != '\0')
+        return env;
+    return CMR_SIM_PLUGIN_PATH;
+}
+
+std::string SimulatedInterface::alsa_config(const InterfaceSpec& spec,
+                                            const std::string& source_line,
+                                            const std::filesystem::path& control)
+{
+    std::ostringstream out;
+    out << "# Written by cmr::sim::SimulatedInterface (tests/sim/simulated_interface.cpp).\n"
+        << "</usr/share/alsa/alsa.conf>\n\n"
+        << "pcm_type.cmrsim {\n"
+        << "    lib " << alsa_quoted(plugin_path().string()) << "\n"
+        << "}\n\n"
+        << "pcm." << spec.pcm_name << " {\n"
+        << "    type cmrsim\n"
+        << "    channels " << spec.channels << "\n"
+        << "    formats [";
+    for (const std::string& format : spec.formats)
+        out << ' ' << alsa_quoted(format);
+    out << " ]\n";
+    if (!spec.rates.empty()) {
+        out << "    rates [";
+        for (unsigned rate : spec.rates)
+            out << ' ' << rate;
+        out << " ]\n";
+    }
+    out << "    " << source_line << "\n"
+        << "    control " << alsa_quoted(control.string()) << "\n"
+        << "}\n";
+    if (!spec.extra_config.empty())
+        out << "\n" << spec.extra_config << "\n";
+    return out.str();
+}
+
+SimulatedInterface::SimulatedInterface(const InterfaceSpec& spec) : spec_(spec)
+{
+    if (spec_.pcm_name.empty() ||
+        spec_.pcm_name.find_first_of(" \t\n\"'{}[].,;=#") != std::string::npos)
+        throw std::invalid_argument("SimulatedInterface: unusable PCM name \"" + spec_.pcm_name +
+                                    "\"");
+    std::string pattern = (std::filesystem::temp_directory_path() / "cmrsim-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+        throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);
+    directory_ = pattern;
+    config_path_ = directory_ / "asound.conf";
+    control_path_ = directory_ / "control";
+    write_file(control_path_, "");
+}
+
+SimulatedInterface::SimulatedInterface(const InterfaceSpec& spec, const synth::Scenario& scenario)
+    : SimulatedInterface(spec)
+{
+    const std::filesystem::path path = directory_ / "scenario.toml";
+    write_file(path, to_toml(scenario));
+    install("scenario " + alsa_quoted(path.string()));
+}
+
+SimulatedInterface::SimulatedInterface(const InterfaceSpec& spec, const ScenarioFile& scenario)
+    : SimulatedInterface(spec)
+{
+    install("scenario " + alsa_quoted(std::filesystem::absolute(scenario.path).string()));
+}
+
+SimulatedInterface::SimulatedInterface(const InterfaceSpec& spec, const Recording& recording)
+    : SimulatedInterface(spec)
+{
+    install("file " + alsa_quoted(std::filesystem::absolute(recording.path).string()));
+}
+
+void SimulatedInterface::install(const std::string& source_line)
+{
+    write_file(config_path_, alsa_config(spec_, source_line, control_path_));
+    if (const char* previous = std::getenv(config_variable)) {
+        had_previous_ = true;
+        previous_config_path_ = previous;
+    }
+    if (::setenv(config_variable, config_path_.c_str(), 1) != 0)
+        throw std::system_error(errno, std::generic_category(), "setenv ALSA_CONFIG_PATH");
+}
+
+SimulatedInterface::~SimulatedInterface()
+{
+    if (had_previous_)
+        ::setenv(config_variable, previous_config_path_.c_str(), 1);
+    else if (const char* current = std::getenv(config_variable);
+             current != nullptr && config_path_ == current)
+        ::unsetenv(config_variable);
+    std::error_code ignored;
+    std::filesystem::remove_all(directory_, ignored);
+}
+
+void SimulatedInterface::inject(Fault fault) const
+{
+    append_fault(control_path_, fault);
+}
+
+} // namespace cmr::sim
