@@ -65,6 +65,9 @@ bool choose_access(snd_pcm_t* pcm, snd_pcm_hw_params_t* hw, bool allow_mmap)
     return false;
 }
 
+// More inputs than any interface has (MADI carries 64, large Dante cards 128 or 256).
+constexpr unsigned max_device_channels = 512;
+
 int choose_channels(snd_pcm_t* pcm, snd_pcm_hw_params_t* hw, int wanted)
 {
     if (wanted > 0) {
@@ -80,6 +83,13 @@ int choose_channels(snd_pcm_t* pcm, snd_pcm_hw_params_t* hw, int wanted)
         return wanted;
     }
     // A hw: device of a multichannel interface offers exactly its input count; take them all.
+    // A plugin PCM may accept any count; refuse to guess rather than capture thousands.
+    unsigned max = 0;
+    check(snd_pcm_hw_params_get_channels_max(hw, &max), "get channels");
+    if (max > max_device_channels)
+        throw PcmError(-EINVAL, "the PCM accepts up to " + std::to_string(max) +
+                                    " channels, so it is not a device's own channel count: "
+                                    "configure the channel count");
     unsigned channels = 0;
     check(snd_pcm_hw_params_set_channels_last(pcm, hw, &channels), "set channels");
     return static_cast<int>(channels);
