@@ -15,6 +15,8 @@ namespace {
 /// The synthesiser's inner block (synth.cpp renders in sub-blocks of this many frames): one
 /// warm-up render of this length sizes its scratch buffers for good.
 constexpr std::int64_t synth_block_frames = 256;
+/// How far ahead (seconds of stream) set_rate() prepares the synthesiser for jumps.
+constexpr int warm_horizon_s = 3600;
 
 } // namespace
 
@@ -35,8 +37,7 @@ void ScenarioSource::set_rate(unsigned rate)
 
     // Warm-up, so that rendering on the client's capture thread never allocates: the first
     // render sizes the synthesiser's scratch, and a render where each event starts sizes the
-    // per-frame gain buffers used during ramps (and the mains random walk's checkpoints up to
-    // the last event).
+    // per-frame gain buffers used during ramps.
     std::vector<float> scratch(static_cast<std::size_t>(synth_block_frames) *
                                static_cast<std::size_t>(scenario_.inputs));
     synth->render(0, scratch);
@@ -44,6 +45,9 @@ void ScenarioSource::set_rate(unsigned rate)
         const auto frame = static_cast<std::int64_t>(std::llround(event.at_s * rate));
         synth->render(std::max<std::int64_t>(0, frame - 1), scratch);
     }
+    // The mains clock's random walk keeps checkpoints for jumps (a restart after an xrun
+    // continues at a later frame): lay them out for the first hour now.
+    synth->render(static_cast<std::int64_t>(warm_horizon_s) * rate, scratch);
     synth_ = std::move(synth);
     rate_ = rate;
 }
