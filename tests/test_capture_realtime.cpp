@@ -150,6 +150,8 @@ constexpr bool sanitized =
     false;
 #endif
 
+void* volatile escape = nullptr;
+
 // -1: no expectation (check consistency only); 0 or 1 from CMR_EXPECT_REALTIME.
 int expected_realtime()
 {
@@ -163,16 +165,20 @@ TEST(CaptureRealtime, TheCounterSeesRealtimeAllocations)
 {
     // The instrument itself: an allocation inside a real-time section is counted, one outside
     // is not (otherwise the zero below would prove nothing).
+    // The pointers escape into a volatile so that the compiler cannot drop the allocations.
     realtime_allocations = 0;
     {
         auto outside = std::make_unique<int>(1);
+        escape = outside.get();
     }
     EXPECT_EQ(realtime_allocations.load(), 0);
     {
         const RealtimePathScope scope;
         auto inside = std::make_unique<int>(2);
+        escape = inside.get();
         void* raw = std::malloc(100); // NOLINT: the C allocator is what is being checked
-        std::free(raw);               // NOLINT
+        escape = raw;
+        std::free(raw); // NOLINT
     }
     EXPECT_EQ(realtime_allocations.load(), counts_malloc ? 2 : 1);
     realtime_allocations = 0;

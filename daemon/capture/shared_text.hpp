@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace cmrd::capture {
 
@@ -45,20 +46,22 @@ private:
 
 /// A text with one writer thread and any number of readers. The writer never waits or
 /// allocates (a seqlock: the sequence is odd while writing); a reader copies and retries if a
-/// write overlapped. The characters are relaxed atomics so that the overlap is not a data race
+/// write overlapped. The characters are atomics so that the overlap is not a data race
 /// in the C++ memory model (and ThreadSanitizer agrees).
 template <std::size_t N> class SharedText {
 public:
     /// Replaces the text (cut to N characters). Writer thread only.
     void store(std::string_view text) noexcept
     {
+        // No fences (ThreadSanitizer cannot model them): the size and characters are stored
+        // with release and loaded with acquire instead, so a reader that sees anything of this
+        // write also sees the odd sequence number stored before it, and retries.
         const std::uint32_t seq = sequence_.load(std::memory_order_relaxed);
         sequence_.store(seq + 1, std::memory_order_relaxed);
-        std::atomic_thread_fence(std::memory_order_release);
         const std::size_t n = text.size() < N ? text.size() : N;
+        size_.store(n, std::memory_order_release);
         for (std::size_t i = 0; i < n; ++i)
-            chars_[i].store(text[i], std::memory_order_relaxed);
-        size_.store(n, std::memory_order_relaxed);
+            chars_[i].store(text[i], std::memory_order_release);
         sequence_.store(seq + 2, std::memory_order_release);
     }
 
@@ -68,12 +71,14 @@ public:
         std::array<char, N> copy{};
         for (;;) {
             const std::uint32_t before = sequence_.load(std::memory_order_acquire);
-            if (before % 2 != 0)
-                continue; // a write is in progress: it is a handful of stores, retry
-            const std::size_t n = size_.load(std::memory_order_relaxed);
+            if (before % 2 != 0) {
+                std::this_thread::yield(); // a write is in progress: a handful of stores
+                continue;
+            }
+            const std::size_t n = size_.load(std::memory_order_acquire);
             for (std::size_t i = 0; i < n; ++i)
-                copy[i] = chars_[i].load(std::memory_order_relaxed);
-            std::atomic_thread_fence(std::memory_order_acquire);
+                copy[i] = chars_[i].load(std::memory_order_acquire);
+            // The acquire loads above keep this one after them.
             if (sequence_.load(std::memory_order_relaxed) == before)
                 return std::string(copy.data(), n);
         }
