@@ -123,8 +123,6 @@ LoopEnd CaptureLoop::run() noexcept
             step = check_stall(now);
         if (step == Step::disconnected)
             return LoopEnd::disconnected;
-        if (step == Step::failed)
-            return LoopEnd::failed;
     }
 }
 

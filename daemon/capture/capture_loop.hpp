@@ -45,7 +45,8 @@ public:
     [[nodiscard]] LoopEnd run() noexcept;
 
 private:
-    enum class Step { carry_on, disconnected, failed };
+    /// What recovery leaves the loop to do: go on, or end because the device is gone.
+    enum class Step { carry_on, disconnected };
 
     void consume(std::span<const float> interleaved) noexcept override;
     void publish(const cmr::Snapshot& snapshot) noexcept;
