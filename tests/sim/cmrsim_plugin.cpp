@@ -536,7 +536,7 @@ int open_simulator(snd_pcm_t** pcmp, const char* name, snd_config_t* conf, snd_p
     int err = snd_pcm_ioplug_create(&s.io, name, stream, mode);
     if (err < 0)
         return err;
-    owned.release(); // from here on the PCM owns it: closing it runs sim_close()
+    static_cast<void>(owned.release()); // the PCM owns it now: closing it runs sim_close()
     err = declare_constraints(s);
     if (err < 0) {
         snd_pcm_ioplug_delete(&s.io);

@@ -14,11 +14,28 @@
 #error "CMR_SIM_PLUGIN_PATH (the built plugin's path) must be defined by the build"
 #endif
 
+// The environment is process-wide and not thread-safe: the fixture is documented as one at a
+// time, set up before the test starts threads (simulated_interface.hpp).
+
 namespace cmr::sim {
 
 namespace {
 
 constexpr const char* config_variable = "ALSA_CONFIG_PATH";
+
+// The environment functions, in one place (not thread-safe: see above).
+const char* get_env(const char* name)
+{
+    return std::getenv(name); // NOLINT(concurrency-mt-unsafe)
+}
+int set_env(const char* name, const char* value)
+{
+    return ::setenv(name, value, 1); // NOLINT(concurrency-mt-unsafe)
+}
+void unset_env(const char* name)
+{
+    ::unsetenv(name); // NOLINT(concurrency-mt-unsafe)
+}
 
 void write_file(const std::filesystem::path& path, const std::string& text)
 {
@@ -44,7 +61,7 @@ std::string alsa_quoted(const std::string& text)
 
 std::filesystem::path SimulatedInterface::plugin_path()
 {
-    if (const char* env = std::getenv("CMR_SIM_PLUGIN"); env != nullptr && *env != '\0')
+    if (const char* env = get_env("CMR_SIM_PLUGIN"); env != nullptr && *env != '\0')
         return env;
     return CMR_SIM_PLUGIN_PATH;
 }
@@ -118,21 +135,21 @@ SimulatedInterface::SimulatedInterface(const InterfaceSpec& spec, const Recordin
 void SimulatedInterface::install(const std::string& source_line)
 {
     write_file(config_path_, alsa_config(spec_, source_line, control_path_));
-    if (const char* previous = std::getenv(config_variable)) {
+    if (const char* previous = get_env(config_variable)) {
         had_previous_ = true;
         previous_config_path_ = previous;
     }
-    if (::setenv(config_variable, config_path_.c_str(), 1) != 0)
+    if (set_env(config_variable, config_path_.c_str()) != 0)
         throw std::system_error(errno, std::generic_category(), "setenv ALSA_CONFIG_PATH");
 }
 
 SimulatedInterface::~SimulatedInterface()
 {
     if (had_previous_)
-        ::setenv(config_variable, previous_config_path_.c_str(), 1);
-    else if (const char* current = std::getenv(config_variable);
+        set_env(config_variable, previous_config_path_.c_str());
+    else if (const char* current = get_env(config_variable);
              current != nullptr && config_path_ == current)
-        ::unsetenv(config_variable);
+        unset_env(config_variable);
     std::error_code ignored;
     std::filesystem::remove_all(directory_, ignored);
 }
