@@ -101,9 +101,10 @@ struct Simulator {
 
     std::vector<float> scratch;
 
-    Simulator(std::string name, SimConfig cfg, std::unique_ptr<SignalSource> src)
+    Simulator(std::string name, SimConfig cfg, std::unique_ptr<SignalSource> src,
+              ControlFileReader reader)
         : pcm_name(std::move(name)), config(std::move(cfg)), source(std::move(src)),
-          control(config.control)
+          control(std::move(reader))
     {}
 };
 
@@ -517,9 +518,10 @@ int open_simulator(snd_pcm_t** pcmp, const char* name, snd_config_t* conf, snd_p
         return -EBUSY;
 
     std::unique_ptr<SignalSource> source = open_source(config);
-    auto owned = std::make_unique<Simulator>(name, std::move(config), std::move(source));
+    // The reader has consumed the history: from here on it sees only new commands.
+    auto owned =
+        std::make_unique<Simulator>(name, std::move(config), std::move(source), std::move(history));
     Simulator& s = *owned;
-    s.control.read_history(); // later lines are new commands
     s.stalled = faults.stalled;
     s.stall_began_ns = monotonic_ns();
     s.scratch.assign(render_chunk_frames * static_cast<std::size_t>(s.source->channels()), 0.0F);
