@@ -2,7 +2,8 @@
 // Faults injected at run time through the simulated interface's control file, seen by an
 // ordinary alsa-lib client: an overrun gives -EPIPE once and the stream recovers with prepare;
 // a slow reader gets a genuine overrun; a stall stops data and wake-ups until resume; a
-// disconnect gives -ENODEV (also to a reader blocked in a read); busy refuses opens.
+// disconnect gives -ENODEV (also to a reader blocked in a read); busy refuses opens; a suspend
+// gives -ESTRPIPE and snd_pcm_resume() (or prepare) revives the stream.
 
 #include <chrono>
 #include <future>
@@ -156,6 +157,59 @@ TEST_F(SimFaults, StallStopsDataAndWakeupsUntilResume)
     EXPECT_EQ(first_difference(all, reference_bytes(SND_PCM_FORMAT_S32_LE,
                                                     render(busy_scenario(), 48000, 0, 14400))),
               -1);
+}
+
+// A system suspend: the next wait and read fail with -ESTRPIPE (state SUSPENDED);
+// snd_pcm_resume() brings the stream back running, and the data continue exactly where they
+// stopped (the interface's clock and the source slept together).
+TEST_F(SimFaults, SuspendGivesEstrpipeAndResumeContinuesTheStream)
+{
+    open_and_configure(SND_PCM_NONBLOCK);
+    std::vector<unsigned char> first;
+    ASSERT_EQ(read_frames(pcm.get(), 4800, first), 0);
+
+    sim.inject(Fault::suspend);
+    const auto injected = Clock::now();
+    EXPECT_EQ(snd_pcm_wait(pcm.get(), 1000), -ESTRPIPE);
+    EXPECT_LT(Clock::now() - injected, milliseconds(100)) << "noticed within about a period";
+    EXPECT_EQ(snd_pcm_state(pcm.get()), SND_PCM_STATE_SUSPENDED);
+    std::vector<unsigned char> chunk(480 * frame_bytes);
+    EXPECT_EQ(snd_pcm_readi(pcm.get(), chunk.data(), 480), -ESTRPIPE);
+    std::this_thread::sleep_for(milliseconds(100)); // asleep for a while
+
+    ASSERT_EQ(snd_pcm_resume(pcm.get()), 0);
+    EXPECT_EQ(snd_pcm_state(pcm.get()), SND_PCM_STATE_RUNNING);
+    std::vector<unsigned char> rest;
+    ASSERT_EQ(read_frames(pcm.get(), 9600, rest), 0) << "no data after resume";
+
+    std::vector<unsigned char> all = first;
+    all.insert(all.end(), rest.begin(), rest.end());
+    EXPECT_EQ(first_difference(all, reference_bytes(SND_PCM_FORMAT_S32_LE,
+                                                    render(busy_scenario(), 48000, 0, 14400))),
+              -1);
+}
+
+// A reader blocked in snd_pcm_readi() is woken with -ESTRPIPE; prepare (the way out for a
+// device that cannot resume) also revives the stream.
+TEST_F(SimFaults, SuspendWakesABlockedReaderAndPrepareRevives)
+{
+    open_and_configure();
+    auto reader = std::async(std::launch::async, [this] {
+        std::vector<unsigned char> got;
+        return read_frames(pcm.get(), 48000 * 10, got);
+    });
+    std::this_thread::sleep_for(milliseconds(200));
+    sim.inject(Fault::suspend);
+    const auto injected = Clock::now();
+    ASSERT_EQ(reader.wait_for(std::chrono::seconds(2)), std::future_status::ready);
+    EXPECT_LT(Clock::now() - injected, milliseconds(100));
+    EXPECT_EQ(reader.get(), -ESTRPIPE);
+
+    ASSERT_EQ(snd_pcm_prepare(pcm.get()), 0);
+    std::vector<unsigned char> got;
+    EXPECT_EQ(read_frames(pcm.get(), 4800, got), 0);
+    EXPECT_EQ(snd_pcm_resume(pcm.get()), 0) << "resume when not suspended changes nothing";
+    EXPECT_EQ(snd_pcm_state(pcm.get()), SND_PCM_STATE_RUNNING);
 }
 
 // Unplugged: the next wait and read fail with -ENODEV, the state is DISCONNECTED, the handle

@@ -179,7 +179,9 @@ CaptureLoop::Step CaptureLoop::resume() noexcept
     const int err = snd_pcm_resume(pcm_);
     if (err == -EAGAIN)
         return Step::carry_on; // still waking up: try again after the next poll timeout
-    if (err == 0)
+    // Success that leaves the stream suspended is no success: alsa-lib's ioplug layer returns 0
+    // whatever a plugin's resume does. Prepare rather than ask again for ever.
+    if (err == 0 && snd_pcm_state(pcm_) != SND_PCM_STATE_SUSPENDED)
         return Step::carry_on; // running again; the state turns `running` with the first frames
     if (err == -ENODEV)
         return recover(err);

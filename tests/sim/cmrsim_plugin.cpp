@@ -12,8 +12,8 @@
 /// hw_ptr). The sample at position p is the source's frame `signal_offset + p`, rendered when
 /// alsa-lib asks for it (transfer() may be called more than once for the same frames in mmap
 /// mode; rendering is a pure function of the frame). The source's time is wall time since the
-/// first start after hw_params, less the time the interface spent stalled: the first start reads
-/// frame 0, and a restart after an xrun skips the frames that were lost meanwhile.
+/// first start after hw_params, less the time the interface spent stalled or suspended: the first
+/// start reads frame 0, and a restart after an xrun skips the frames that were lost meanwhile.
 
 #include <algorithm>
 #include <cerrno>
@@ -91,12 +91,15 @@ struct Simulator {
     bool disconnected = false;    ///< unplugged: final for this handle
     bool overrun_pending = false; ///< an injected overrun waiting for the next pointer query
     bool xrun = false;            ///< an xrun has been reported; until the next prepare
+    bool suspended = false;       ///< asleep (system suspend) until snd_pcm_resume or prepare
+    snd_pcm_state_t state_before_suspend = SND_PCM_STATE_PREPARED; ///< what resume restores
     std::int64_t stall_began_ns = 0;
+    std::int64_t suspend_began_ns = 0;
 
     // Source time (see the file comment).
     bool epoch_set = false;
     std::int64_t epoch_ns = 0;
-    std::int64_t stalled_total_ns = 0;
+    std::int64_t paused_total_ns = 0; ///< time stalled or suspended (the source paused)
     std::int64_t signal_offset = 0;
 
     std::vector<float> scratch;
@@ -156,7 +159,7 @@ void arm_wakeup(Simulator& s, std::int64_t now, std::uint64_t position, std::uin
 /// discover. Called whenever the position or the client's pointer may have changed.
 void settle_wakeup(Simulator& s, std::int64_t now, std::uint64_t position, std::uint64_t avail)
 {
-    if (s.disconnected || s.xrun) { // stays readable: the client must find out
+    if (s.disconnected || s.xrun || s.suspended) { // stays readable: the client must find out
         if (!s.timer.readable(now))
             s.timer.arm_at(now);
         return;
@@ -168,6 +171,34 @@ void settle_wakeup(Simulator& s, std::int64_t now, std::uint64_t position, std::
     arm_wakeup(s, now, position, avail);
 }
 
+/// Puts the stream to sleep as a system suspend does: the hardware stops (keeping its position)
+/// and the state becomes SUSPENDED, so waits and reads fail with -ESTRPIPE. As in the kernel,
+/// only a prepared or running stream (or one in xrun) can be suspended.
+void suspend(Simulator& s, std::int64_t now)
+{
+    const snd_pcm_state_t state = s.io.state;
+    if (s.suspended || s.disconnected ||
+        (state != SND_PCM_STATE_PREPARED && state != SND_PCM_STATE_RUNNING &&
+         state != SND_PCM_STATE_XRUN))
+        return;
+    s.suspended = true;
+    s.state_before_suspend = state;
+    s.suspend_began_ns = now;
+    s.clock.stop(now);
+    snd_pcm_ioplug_set_state(&s.io, SND_PCM_STATE_SUSPENDED);
+}
+
+/// Ends a suspension (resume, prepare or drop). The source paused with the interface's clock
+/// (a stall already in force counts that time itself).
+void end_suspension(Simulator& s, std::int64_t now)
+{
+    if (!s.suspended)
+        return;
+    s.suspended = false;
+    if (!s.stalled)
+        s.paused_total_ns += now - s.suspend_began_ns;
+}
+
 void apply_fault(Simulator& s, Fault fault, std::int64_t now)
 {
     switch (fault) {
@@ -176,6 +207,8 @@ void apply_fault(Simulator& s, Fault fault, std::int64_t now)
         break;
     case Fault::stall:
         if (!s.stalled) {
+            if (s.suspended) // the suspension's time so far; the stall counts from here
+                s.paused_total_ns += now - s.suspend_began_ns;
             s.stalled = true;
             s.stall_began_ns = now;
             s.clock.stall(now);
@@ -184,7 +217,8 @@ void apply_fault(Simulator& s, Fault fault, std::int64_t now)
     case Fault::resume:
         if (s.stalled) {
             s.stalled = false;
-            s.stalled_total_ns += now - s.stall_began_ns;
+            s.paused_total_ns += now - s.stall_began_ns;
+            s.suspend_began_ns = now; // (if suspended, the suspension counts from here)
             s.clock.resume(now);
         }
         break;
@@ -194,6 +228,9 @@ void apply_fault(Simulator& s, Fault fault, std::int64_t now)
             s.clock.stop(now);
             snd_pcm_ioplug_set_state(&s.io, SND_PCM_STATE_DISCONNECTED);
         }
+        break;
+    case Fault::suspend:
+        suspend(s, now);
         break;
     case Fault::busy: // affects later opens only
         break;
@@ -222,14 +259,16 @@ int sim_start(snd_pcm_ioplug_t* io)
     Simulator& s = simulator(io);
     if (s.disconnected)
         return -ENODEV;
+    if (s.suspended)
+        return -ESTRPIPE;
     const std::int64_t now = monotonic_ns();
     if (!s.epoch_set) {
         s.epoch_set = true;
         s.epoch_ns = now;
-        s.stalled_total_ns = 0;
+        s.paused_total_ns = 0;
         s.signal_offset = 0;
     } else {
-        const std::int64_t stalled = s.stalled_total_ns + (s.stalled ? now - s.stall_began_ns : 0);
+        const std::int64_t stalled = s.paused_total_ns + (s.stalled ? now - s.stall_began_ns : 0);
         s.signal_offset =
             static_cast<std::int64_t>(frames_in(now - s.epoch_ns - stalled, s.clock.rate()));
     }
@@ -244,9 +283,34 @@ int sim_start(snd_pcm_ioplug_t* io)
 int sim_stop(snd_pcm_ioplug_t* io)
 {
     Simulator& s = simulator(io);
-    s.clock.stop(monotonic_ns());
+    const std::int64_t now = monotonic_ns();
+    end_suspension(s, now); // (a drop from SUSPENDED)
+    s.clock.stop(now);
     if (!s.disconnected)
         s.timer.disarm();
+    return 0;
+}
+
+/// snd_pcm_resume(): wakes a suspended stream in the state it was suspended in, as a driver
+/// with SNDRV_PCM_INFO_RESUME does. The hardware position continues from where it stopped and
+/// the source with it (nothing is lost; the reader may find up to a buffer waiting). alsa-lib's
+/// ioplug ignores this callback's result and returns 0 in any case (without it too, leaving the
+/// state SUSPENDED): so the state must be set here.
+int sim_resume(snd_pcm_ioplug_t* io)
+{
+    Simulator& s = simulator(io);
+    if (!s.suspended || s.disconnected)
+        return 0;
+    const std::int64_t now = monotonic_ns();
+    end_suspension(s, now);
+    snd_pcm_ioplug_set_state(io, s.state_before_suspend);
+    if (s.state_before_suspend == SND_PCM_STATE_RUNNING && !s.xrun) {
+        s.clock.start(now); // a stall in force survives (see DeviceClock::start)
+        const std::uint64_t position = hardware_position(s, now);
+        settle_wakeup(s, now, position, available(s, position));
+    } else {
+        settle_wakeup(s, now, 0, 0);
+    }
     return 0;
 }
 
@@ -278,6 +342,8 @@ snd_pcm_sframes_t sim_transfer(snd_pcm_ioplug_t* io, const snd_pcm_channel_area_
     Simulator& s = simulator(io);
     if (s.disconnected)
         return -ENODEV;
+    if (s.suspended)
+        return -ESTRPIPE;
     try {
         const auto channels = static_cast<std::size_t>(s.channels);
         const snd_pcm_uframes_t first = io->appl_ptr;
@@ -317,7 +383,7 @@ int sim_poll_revents(snd_pcm_ioplug_t* io, struct pollfd* /*pfd*/, unsigned int 
         *revents = POLLERR | POLLHUP;
         return 0;
     }
-    if (s.xrun) {
+    if (s.xrun || s.suspended) {
         *revents = POLLERR;
         return 0;
     }
@@ -360,6 +426,7 @@ int sim_hw_params(snd_pcm_ioplug_t* io, snd_pcm_hw_params_t* /*params*/)
     s.clock.configure(io->rate);
     s.epoch_set = false;
     s.xrun = false;
+    s.suspended = false;
     return 0;
 }
 
@@ -381,6 +448,7 @@ int sim_prepare(snd_pcm_ioplug_t* io)
     Simulator& s = simulator(io);
     if (s.disconnected)
         return -ENODEV;
+    end_suspension(s, monotonic_ns()); // prepare is also the way out of SUSPENDED
     s.clock.reset();
     s.xrun = false;
     s.timer.disarm();
@@ -400,8 +468,9 @@ void sim_dump(snd_pcm_ioplug_t* io, snd_output_t* out)
                       s.source->describe().c_str());
     if (!s.config.control.empty())
         snd_output_printf(out, "  control file %s\n", s.config.control.c_str());
-    snd_output_printf(out, "  faults: %s%s%s\n", s.stalled ? "stalled " : "",
-                      s.disconnected ? "disconnected " : "", s.xrun ? "xrun" : "");
+    snd_output_printf(out, "  faults: %s%s%s%s\n", s.stalled ? "stalled " : "",
+                      s.disconnected ? "disconnected " : "", s.suspended ? "suspended " : "",
+                      s.xrun ? "xrun" : "");
     if (io->state != SND_PCM_STATE_OPEN) {
         snd_output_printf(out, "Its setup is:\n");
         snd_pcm_dump_setup(io->pcm, out);
@@ -418,6 +487,7 @@ const snd_pcm_ioplug_callback_t callbacks = [] {
     c.hw_params = sim_hw_params;
     c.sw_params = sim_sw_params;
     c.prepare = sim_prepare;
+    c.resume = sim_resume;
     c.poll_revents = sim_poll_revents;
     c.dump = sim_dump;
     return c;

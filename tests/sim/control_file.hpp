@@ -26,7 +26,8 @@ struct FaultState {
     bool disconnected = false;
     bool busy = false;
 
-    /// Applies a persistent command (overrun is a one-shot event and changes nothing here).
+    /// Applies a persistent command (overrun and suspend are one-shot events and change nothing
+    /// here).
     void apply(Fault fault);
 };
 

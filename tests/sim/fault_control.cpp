@@ -13,8 +13,8 @@ namespace cmr::sim {
 
 namespace {
 
-constexpr std::array<Fault, 5> all_faults{Fault::overrun, Fault::stall, Fault::resume,
-                                          Fault::disconnect, Fault::busy};
+constexpr std::array<Fault, 6> all_faults{Fault::overrun,    Fault::stall, Fault::resume,
+                                          Fault::disconnect, Fault::busy,  Fault::suspend};
 
 std::string_view trim(std::string_view text)
 {
@@ -41,6 +41,8 @@ std::string_view to_string(Fault fault)
         return "disconnect";
     case Fault::busy:
         return "busy";
+    case Fault::suspend:
+        return "suspend";
     }
     return "?";
 }

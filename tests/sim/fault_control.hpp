@@ -14,12 +14,16 @@
 /// | `disconnect` | the PCM becomes SND_PCM_STATE_DISCONNECTED: calls fail with `-ENODEV`;   |
 /// |              | later opens fail with `-ENODEV` until `resume`                          |
 /// | `busy`       | later opens fail with `-EBUSY` until `resume` (open streams carry on)    |
+/// | `suspend`    | once: a prepared or running PCM becomes SND_PCM_STATE_SUSPENDED (system  |
+/// |              | suspend): waits, reads fail with `-ESTRPIPE`; snd_pcm_resume() wakes it  |
+/// |              | in its former state, position and source continuing; prepare also works |
 ///
 /// Commands are meant to be appended (one line each, see append_fault()); the plugin executes
 /// every new line once, in order. A file that is rewritten rather than appended to (its content
 /// no longer starts with what the plugin has already read, or it changed without growing) is
 /// read again from the start. Lines already in the file when a PCM is opened are history: they
-/// set the persistent state (stall, disconnect, busy) but do not replay an `overrun`.
+/// set the persistent state (stall, disconnect, busy) but do not replay an `overrun` or a
+/// `suspend`.
 
 #include <filesystem>
 #include <optional>
@@ -28,7 +32,7 @@
 namespace cmr::sim {
 
 /// A fault-injection command (see the table above).
-enum class Fault { overrun, stall, resume, disconnect, busy };
+enum class Fault { overrun, stall, resume, disconnect, busy, suspend };
 
 /// The command word of @p fault, e.g. "overrun".
 [[nodiscard]] std::string_view to_string(Fault fault);
