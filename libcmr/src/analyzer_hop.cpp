@@ -97,6 +97,33 @@ LegStats AnalyzerImpl::time_leg_stats(const BlockStats& full, const BlockStats& 
     return l;
 }
 
+bool AnalyzerImpl::read_programme_line(HarmonicTrack& track, int k, const LineEstimate& e,
+                                       double phase)
+{
+    // On signals that carry programme (D, single inputs) a harmonic counts only when it also
+    // keeps its phase relative to the mains over the last windows: hum is locked to the
+    // mains, a bass note or a transient's splatter is not.
+    const auto ki = static_cast<std::size_t>(k);
+    auto& hist = track.history[ki];
+    int& count = track.history_count[ki];
+    std::rotate(hist.begin(), hist.end() - 1, hist.end());
+    hist[0] = e.amplitude * std::polar(1.0, -k * phase);
+    count = std::min(count + 1, static_cast<int>(HarmonicTrack::coherence_depth));
+    std::complex<double> sum{};
+    double mag = 0.0;
+    for (const auto& z : hist) {
+        sum += z;
+        mag += std::abs(z);
+    }
+    const bool decided = count == static_cast<int>(HarmonicTrack::coherence_depth);
+    const bool coherent = decided && mag > 0.0 && std::abs(sum) >= coherence_min * mag;
+    const bool clear = e.valid() && e.line_shape && e.snr() >= clear_snr && coherent;
+    // Until the history is full the gate cannot decide: leave those windows out of the summary.
+    if (e.valid() && decided)
+        track.total[ki].add(e, clear);
+    return clear;
+}
+
 void AnalyzerImpl::analyse_pair_long(ChannelState& ch, SpectrumView d, std::complex<float>* c)
 {
     ChannelResult& r = results_[static_cast<std::size_t>(&ch - channels_.data())];
@@ -178,23 +205,7 @@ void AnalyzerImpl::analyse_pair_long(ChannelState& ch, SpectrumView d, std::comp
         if (ce.valid())
             ch.cm_total[ki].add(ce, ce.line_shape && ce.snr() >= clear_snr);
 
-        auto& hist = ch.diff.history[ki];
-        int& count = ch.diff.history_count[ki];
-        std::rotate(hist.begin(), hist.end() - 1, hist.end());
-        hist[0] = de.amplitude * std::polar(1.0, -k * phase);
-        count = std::min(count + 1, static_cast<int>(HarmonicTrack::coherence_depth));
-        std::complex<double> sum{};
-        double mag = 0.0;
-        for (const auto& z : hist) {
-            sum += z;
-            mag += std::abs(z);
-        }
-        const bool coherent = count == static_cast<int>(HarmonicTrack::coherence_depth) &&
-                              mag > 0.0 && std::abs(sum) >= coherence_min * mag;
-        const bool clear = de.valid() && de.line_shape && de.snr() >= clear_snr && coherent;
-        // Until the coherence history is full the gate cannot decide: leave those steps out.
-        if (de.valid() && count == static_cast<int>(HarmonicTrack::coherence_depth))
-            ch.diff.total[ki].add(de, clear);
+        const bool clear = read_programme_line(ch.diff, k, de, phase);
         set_harmonic(r.harmonics, k, k * *f, de, clear, hum_power);
     }
     r.hum_dbfs = kmax > 0 ? hum_total(hum_power) : std::nullopt;
@@ -214,24 +225,8 @@ void AnalyzerImpl::analyse_single_long(ChannelState& ch, SpectrumView x)
     r.harmonics.count = kmax;
     const double phase = tracker_->phase();
     for (int k = 1; k <= kmax; ++k) {
-        const auto ki = static_cast<std::size_t>(k);
         const LineEstimate e = estimate_line(x, long_geometry_, k * *f, scratch_);
-        auto& hist = ch.diff.history[ki];
-        int& count = ch.diff.history_count[ki];
-        std::rotate(hist.begin(), hist.end() - 1, hist.end());
-        hist[0] = e.amplitude * std::polar(1.0, -k * phase);
-        count = std::min(count + 1, static_cast<int>(HarmonicTrack::coherence_depth));
-        std::complex<double> sum{};
-        double mag = 0.0;
-        for (const auto& z : hist) {
-            sum += z;
-            mag += std::abs(z);
-        }
-        const bool coherent = count == static_cast<int>(HarmonicTrack::coherence_depth) &&
-                              mag > 0.0 && std::abs(sum) >= coherence_min * mag;
-        const bool clear = e.valid() && e.line_shape && e.snr() >= clear_snr && coherent;
-        if (e.valid() && count == static_cast<int>(HarmonicTrack::coherence_depth))
-            ch.diff.total[ki].add(e, clear);
+        const bool clear = read_programme_line(ch.diff, k, e, phase);
         set_harmonic(r.harmonics, k, k * *f, e, clear, hum_power);
     }
     r.hum_dbfs = kmax > 0 ? hum_total(hum_power) : std::nullopt;

@@ -104,6 +104,9 @@ private:
     void short_step();
     void analyse_pair_long(ChannelState& ch, SpectrumView d, std::complex<float>* c);
     void analyse_single_long(ChannelState& ch, SpectrumView x);
+    /// Gates harmonic k of a programme-carrying signal (SNR, line shape, mains-locked phase)
+    /// and adds the window to its summary; returns whether the line is clear.
+    bool read_programme_line(HarmonicTrack& track, int k, const LineEstimate& e, double phase);
     void fill_window(std::size_t length, const Window& window, float* out, std::size_t input_a,
                      std::size_t input_b, float wa, float wb) const;
     void fill_results();
