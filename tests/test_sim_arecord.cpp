@@ -105,14 +105,15 @@ protected:
 };
 
 // 2 s recorded by arecord: every sample equals the scenario's render from frame 0, converted
-// to S32 (no tolerance), and arecord took at least the 2 s of real time (at most 3 s: process
-// start and open are included, slow in sanitizer builds; sim_pacing checks pacing to ±5%).
+// to S32 (no tolerance), and arecord took at least the 2 s of real time (the upper bound only
+// catches a hang: process start and open are included, slow in sanitizer builds on a loaded
+// machine; sim_pacing checks pacing to ±5% in-process).
 TEST_F(SimArecord, RecordsTheScenarioSampleForSample)
 {
     const RunResult run = arecord(sim.directory(), "-D sim8 -f S32_LE -c 8 -r 48000 -d 2 out.wav");
     ASSERT_EQ(run.exit_code, 0) << run.output;
     EXPECT_GE(run.seconds, 1.95) << "faster than real time";
-    EXPECT_LT(run.seconds, 3.0) << "process start and open included";
+    EXPECT_LT(run.seconds, 10.0) << "process start and open included";
     const Wav wav = read_wav(sim.directory() / "out.wav");
     ASSERT_EQ(wav.info.channels, 8);
     ASSERT_EQ(wav.info.samplerate, 48000);
