@@ -132,7 +132,6 @@ AnalyzerImpl::AnalyzerImpl(const AnalyzerConfig& config)
     passband_hz_ = std::min(config.harmonics * mains_ceiling_hz(config.mains) + 5.0, 0.45 * rate_);
     decimator_ = std::make_unique<Decimator>(used_.size(), rate_, passband_hz_);
     rate_d_ = decimator_->output_rate();
-    stats_scratch_.assign(2 * decimator_->stride() + pair_count_, 0.0F);
     identity_map_ = true;
     for (std::size_t u = 0; u < used_.size(); ++u)
         identity_map_ = identity_map_ && used_[u] == u;
@@ -194,7 +193,8 @@ AnalyzerImpl::AnalyzerImpl(const AnalyzerConfig& config)
     const double long_hop_s = long_every_ * config_.hop_s;
     // Overlapping windows share data: one window carries as much independent information as
     // its equivalent noise duration, so variances over many steps are scaled up by this.
-    overlap_factor_ = std::max(1.0, long_window_s / long_window_->enbw_bins() / long_hop_s);
+    const double overlap_factor =
+        std::max(1.0, long_window_s / long_window_->enbw_bins() / long_hop_s);
     const double forgetting = std::exp(-long_hop_s / live_cmrr_time_constant_s);
     const auto k = static_cast<std::size_t>(config_.harmonics);
     for (ChannelState& ch : channels_) {
@@ -202,9 +202,8 @@ AnalyzerImpl::AnalyzerImpl(const AnalyzerConfig& config)
         if (ch.spec.is_pair()) {
             ch.cm_total.assign(k + 1, {});
             ch.cmrr_live =
-                std::make_unique<CmrrEstimator>(config_.harmonics, overlap_factor_, forgetting);
-            ch.cmrr_total =
-                std::make_unique<CmrrEstimator>(config_.harmonics, overlap_factor_, 1.0);
+                std::make_unique<CmrrEstimator>(config_.harmonics, overlap_factor, forgetting);
+            ch.cmrr_total = std::make_unique<CmrrEstimator>(config_.harmonics, overlap_factor, 1.0);
         }
     }
     tracker_ = std::make_unique<MainsTracker>(config_.mains, config_.harmonics, long_geometry_,
@@ -250,7 +249,7 @@ std::size_t AnalyzerImpl::consume(std::span<const float> interleaved)
     // A NaN or infinity (a float source gone wrong) would poison every sum from here on.
     non_finite_ += silence_non_finite(buf, frames, stride);
     accumulate_statistics(buf, frames, stride, used, pair_count_, hop_full_.sum.data(),
-                          hop_full_.sumsq.data(), hop_full_.cross.data(), stats_scratch_.data());
+                          hop_full_.sumsq.data(), hop_full_.cross.data());
     hop_full_.count += static_cast<double>(frames);
     stats_left_ -= frames;
     if (stats_left_ == 0) {
@@ -271,7 +270,7 @@ std::size_t AnalyzerImpl::consume(std::span<const float> interleaved)
         ring_pos_ = ring_pos_ + 1 == ring_size_ ? 0 : ring_pos_ + 1;
     }
     accumulate_statistics(out.data(), produced, stride, used, pair_count_, hop_band_.sum.data(),
-                          hop_band_.sumsq.data(), hop_band_.cross.data(), stats_scratch_.data());
+                          hop_band_.sumsq.data(), hop_band_.cross.data());
     hop_band_.count += static_cast<double>(produced);
     decimated_ += produced;
     hop_left_ -= frames;

@@ -125,7 +125,6 @@ private:
     std::vector<ChannelResult> results_;
 
     std::unique_ptr<Decimator> decimator_;
-    std::vector<float> stats_scratch_;
     bool identity_map_ = false; // used inputs are the first inputs, in order
     double rate_d_ = 0.0;
     double passband_hz_ = 0.0;
@@ -163,7 +162,6 @@ private:
     std::unique_ptr<MainsTracker> tracker_;
     double mains_sum_ = 0.0, mains_steps_ = 0.0;
     std::optional<double> live_f_; // analysis frequency of the latest long step
-    double overlap_factor_ = 1.0;
 };
 
 } // namespace cmr::detail

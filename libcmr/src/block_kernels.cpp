@@ -59,9 +59,8 @@ std::size_t silence_non_finite(float* x, std::size_t frames, std::size_t stride)
 CMR_HOT_LOOP
 void accumulate_statistics(const float* x, std::size_t frames, std::size_t stride,
                            std::size_t channels, std::size_t pairs, double* sum, double* sumsq,
-                           double* cross, float* scratch)
+                           double* cross)
 {
-    (void)scratch;
     constexpr std::size_t run = 64;
     // Swapping neighbours puts each pair's cold leg under its hot leg: lane 2p of v·swap(v)
     // is hot·cold of pair p (pairs occupy whole lane pairs, never straddling a vector).

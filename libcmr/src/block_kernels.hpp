@@ -24,10 +24,9 @@ std::size_t silence_non_finite(float* x, std::size_t frames, std::size_t stride)
 /// Adds Σx and Σx² of each of `channels` channels, and Σ x[2p]·x[2p + 1] for each of
 /// `pairs` pairs (hot and cold side by side), over `frames` frames of `x` (`stride` floats per
 /// frame) to the double sums. Partial sums run in float over 64 frames at a time (error ~5e-7
-/// relative), then in double. `stride` must be a multiple of 8. `scratch` is unused (kept for the
-/// signature's stability).
+/// relative), then in double. `stride` must be a multiple of 8.
 void accumulate_statistics(const float* x, std::size_t frames, std::size_t stride,
                            std::size_t channels, std::size_t pairs, double* sum, double* sumsq,
-                           double* cross, float* scratch);
+                           double* cross);
 
 } // namespace cmr::detail

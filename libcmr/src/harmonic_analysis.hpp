@@ -5,7 +5,7 @@
 // For a line at frequency f the estimator reads the bin nearest to f and corrects it by the
 // window's response at the fractional offset, giving the line's complex amplitude (its phase
 // at the window centre). The noise it competes with comes from the local floor: the median
-// power of the bins on either side of the line, outside its main lobe (a median ignores a
+// of 8-bin mean powers on either side of the line, outside its main lobe (a median ignores a
 // neighbouring tone, such as a bass note, that a mean would take for floor).
 //
 // A line must also have the right shape: the main-lobe bins are fitted with the window's
