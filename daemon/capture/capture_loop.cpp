@@ -83,6 +83,7 @@ LoopEnd CaptureLoop::run() noexcept
             report("poll", -errno);
             return LoopEnd::failed;
         }
+        status_.beat();
         if ((fds_[0].revents & POLLIN) != 0)
             return LoopEnd::stopped;
         if (spinning)

@@ -20,6 +20,8 @@ struct CaptureStatus {
     CaptureState state = CaptureState::starting;
 
     std::uint64_t frames = 0;       ///< frames captured since start
+    std::uint64_t heartbeat = 0;    ///< turns of the capture loop (advances at least every
+                                    ///< poll timeout while the loop is alive)
     std::uint64_t overruns = 0;     ///< overruns (-EPIPE / XRUN) met
     std::uint64_t restarts = 0;     ///< stream restarts (prepare + start) after overrun, suspend,
                                     ///< stall or error

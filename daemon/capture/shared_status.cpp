@@ -48,6 +48,7 @@ CaptureStatus SharedStatus::snapshot() const
     CaptureStatus s;
     s.state = state_.load(std::memory_order_acquire);
     s.frames = frames_.load(std::memory_order_relaxed);
+    s.heartbeat = heartbeat_.load(std::memory_order_relaxed);
     s.overruns = overruns_.load(std::memory_order_relaxed);
     s.restarts = restarts_.load(std::memory_order_relaxed);
     s.snapshots = snapshots_.load(std::memory_order_acquire);

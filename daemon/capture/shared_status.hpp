@@ -39,6 +39,9 @@ public:
     void set_snapshots(std::uint64_t n) noexcept { snapshots_.store(n, std::memory_order_release); }
     void set_error(std::string_view text) noexcept { last_error_.store(text); }
     void set_thread_id(pid_t tid) noexcept { thread_id_.store(tid, std::memory_order_relaxed); }
+    /// Called once per turn of the capture loop (at least every poll timeout): the daemon's
+    /// watchdog tells a hung capture thread from a quiet device by this counter.
+    void beat() noexcept { heartbeat_.fetch_add(1, std::memory_order_relaxed); }
 
     struct Stream {
         SampleFormat format;
@@ -62,6 +65,7 @@ private:
     int notify_fd_;
     std::atomic<CaptureState> state_{CaptureState::starting};
     std::atomic<std::uint64_t> frames_{0};
+    std::atomic<std::uint64_t> heartbeat_{0};
     std::atomic<std::uint64_t> overruns_{0};
     std::atomic<std::uint64_t> restarts_{0};
     std::atomic<std::uint64_t> snapshots_{0};
