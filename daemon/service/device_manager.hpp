@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+/// @file device_manager.hpp
+/// Keeps the running devices equal to the plan (device_plan.hpp): starts what the
+/// configuration and udev ask for, stops what they no longer ask for, and restarts a device
+/// only when its capture settings changed (new alarm thresholds are applied in place).
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include "config/daemon_config.hpp"
+#include "devices/card_info.hpp"
+#include "service/device_plan.hpp"
+#include "service/monitored_device.hpp"
+
+namespace cmrd::service {
+
+class DeviceManager {
+public:
+    explicit DeviceManager(sdbus::IConnection& connection);
+    ~DeviceManager();
+    DeviceManager(const DeviceManager&) = delete;
+    DeviceManager& operator=(const DeviceManager&) = delete;
+
+    /// Applies a (new) configuration. Devices whose capture settings did not change keep
+    /// running.
+    void apply(const config::DaemonConfig& config);
+
+    /// A card appeared or went away.
+    void on_card(const devices::CardEvent& event);
+
+    /// The running devices, by name.
+    [[nodiscard]] const std::map<std::string, std::unique_ptr<MonitoredDevice>>& devices() const
+    {
+        return running_;
+    }
+
+    /// Reopens static devices whose capture ended more than @p retry_after ago.
+    void reopen_gone(Clock::time_point now, Clock::duration retry_after);
+
+private:
+    void reconcile();
+    void start(const std::string& name, PlannedDevice& planned);
+
+    sdbus::IConnection& connection_;
+    config::DaemonConfig config_;
+    std::map<std::string, devices::CardInfo> cards_; ///< every ready card, by syspath
+    std::map<std::string, std::unique_ptr<MonitoredDevice>> running_;
+    std::map<std::string, std::string> capture_keys_; ///< by device name
+    std::vector<std::string> reported_problems_;
+};
+
+} // namespace cmrd::service

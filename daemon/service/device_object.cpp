@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "service/device_object.hpp"
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "capture/capture_state.hpp"
+#include "capture/sample_format.hpp"
+#include "service/bus_names.hpp"
+#include "service/channel_values.hpp"
+#include "service/log.hpp"
+
+namespace cmrd::service {
+
+DeviceObject::DeviceObject(sdbus::IConnection& connection, std::string path,
+                           DeviceIdentity identity)
+    : AdaptorInterfaces(connection, path)
+    , path_(std::move(path))
+    , identity_(std::move(identity))
+{
+    published_ = current_;
+    registerAdaptor();
+    emitInterfacesAddedSignal({bus::device_interface});
+}
+
+DeviceObject::~DeviceObject()
+{
+    try {
+        emitInterfacesRemovedSignal({bus::device_interface});
+    } catch (const sdbus::Error& e) {
+        log(LOG_WARNING, "cannot announce the removal of " + path_ + ": " + e.getMessage());
+    }
+    unregisterAdaptor();
+}
+
+std::string DeviceObject::State()
+{
+    return std::string(capture::to_string(current_.status.state));
+}
+
+std::string DeviceObject::Format()
+{
+    return current_.status.format ? std::string(capture::to_string(*current_.status.format))
+                                  : std::string();
+}
+
+double DeviceObject::MainsHz()
+{
+    return bus_number(current_.mains_hz);
+}
+
+bool DeviceObject::flush()
+{
+    const capture::CaptureStatus& a = published_.status;
+    const capture::CaptureStatus& b = current_.status;
+    std::vector<std::string> changed;
+    const auto check = [&changed](bool same, const char* name) {
+        if (!same)
+            changed.emplace_back(name);
+    };
+    check(a.state == b.state, "State");
+    check(a.rate == b.rate, "SampleRate");
+    check(a.format == b.format, "Format");
+    check(a.channels == b.channels, "Inputs");
+    check(a.overruns == b.overruns, "Overruns");
+    check(a.restarts == b.restarts, "Restarts");
+    check(a.is_realtime() == b.is_realtime(), "Realtime");
+    check(a.realtime_detail == b.realtime_detail, "RealtimeDetail");
+    check(a.last_error == b.last_error, "LastError");
+    const double m0 = bus_number(published_.mains_hz);
+    const double m1 = bus_number(current_.mains_hz);
+    check((std::isnan(m0) && std::isnan(m1)) || m0 == m1, "MainsHz");
+    published_ = current_;
+    if (changed.empty())
+        return false;
+    getObject().emitPropertiesChangedSignal(bus::device_interface, changed);
+    return true;
+}
+
+} // namespace cmrd::service

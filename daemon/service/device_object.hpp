@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+/// @file device_object.hpp
+/// The D-Bus object of one monitored device (org.cmrd.Monitor1.Device).
+
+#include <optional>
+#include <string>
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include "capture/capture_status.hpp"
+#include "monitor1_adaptor.h"
+
+namespace cmrd::service {
+
+/// What identifies a device; fixed for the object's life.
+struct DeviceIdentity {
+    std::string name;   ///< config name or card id
+    std::string pcm;    ///< ALSA PCM captured
+    std::string origin; ///< "udev" or "config"
+    std::string card_id;
+    std::string model;
+};
+
+/// What changes: the capture engine's status and the device's mains frequency.
+struct DeviceFigures {
+    capture::CaptureStatus status;
+    std::optional<double> mains_hz;
+};
+
+/// Serves a device's identity and capture status as properties; update() / flush() as for
+/// ChannelObject. Announces itself and its end with InterfacesAdded / InterfacesRemoved.
+class DeviceObject final
+    : public sdbus::AdaptorInterfaces<org::cmrd::Monitor1::Device_adaptor,
+                                      sdbus::ManagedObject_adaptor> {
+public:
+    DeviceObject(sdbus::IConnection& connection, std::string path, DeviceIdentity identity);
+    ~DeviceObject();
+    DeviceObject(const DeviceObject&) = delete;
+    DeviceObject& operator=(const DeviceObject&) = delete;
+
+    void update(const DeviceFigures& figures) { current_ = figures; }
+    /// Emits PropertiesChanged for what changed since the last flush; @return whether it did.
+    bool flush();
+
+    [[nodiscard]] const std::string& path() const noexcept { return path_; }
+    [[nodiscard]] const DeviceIdentity& identity() const noexcept { return identity_; }
+    [[nodiscard]] const DeviceFigures& figures() const noexcept { return current_; }
+
+private:
+    std::string Name() override { return identity_.name; }
+    std::string Pcm() override { return identity_.pcm; }
+    std::string Origin() override { return identity_.origin; }
+    std::string CardId() override { return identity_.card_id; }
+    std::string Model() override { return identity_.model; }
+    std::string State() override;
+    uint32_t SampleRate() override { return current_.status.rate; }
+    std::string Format() override;
+    uint32_t Inputs() override { return static_cast<uint32_t>(current_.status.channels); }
+    uint64_t Overruns() override { return current_.status.overruns; }
+    uint64_t Restarts() override { return current_.status.restarts; }
+    bool Realtime() override { return current_.status.is_realtime(); }
+    std::string RealtimeDetail() override { return current_.status.realtime_detail; }
+    std::string LastError() override { return current_.status.last_error; }
+    double MainsHz() override;
+
+    std::string path_;
+    DeviceIdentity identity_;
+    DeviceFigures current_;
+    DeviceFigures published_;
+};
+
+} // namespace cmrd::service

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "service/event_dict.hpp"
+
+#include <cmath>
+
+namespace cmrd::service {
+namespace {
+
+void put(FiguresDict& dict, const char* key, std::optional<double> value)
+{
+    if (value && std::isfinite(*value))
+        dict.emplace(key, sdbus::Variant(*value));
+}
+
+void put(FiguresDict& dict, const char* key, const std::string& value)
+{
+    if (!value.empty())
+        dict.emplace(key, sdbus::Variant(value));
+}
+
+} // namespace
+
+FiguresDict figures_dict(const events::Event& event)
+{
+    FiguresDict dict;
+    dict.emplace("device", sdbus::Variant(event.device));
+    dict.emplace("channel", sdbus::Variant(event.channel));
+    dict.emplace("sequence", sdbus::Variant(event.sequence));
+    dict.emplace("time_us", sdbus::Variant(event.time_us));
+    const events::EventFigures& f = event.figures;
+    put(dict, "mains_hz", f.mains_hz);
+    put(dict, "hum_dbfs", f.hum_dbfs);
+    put(dict, "cm_hum_dbfs", f.cm_hum_dbfs);
+    put(dict, "cmrr_db", f.cmrr_db);
+    put(dict, "cmrr_kind", f.cmrr_kind);
+    put(dict, "symmetry", f.symmetry);
+    put(dict, "value", f.value);
+    return dict;
+}
+
+BusEvent bus_event(const events::Event& event)
+{
+    return BusEvent(event.sequence, event.time_us, event.device, event.channel,
+                    std::string(cmr::to_string(event.alarm)),
+                    event.raised ? std::string("raised") : std::string("cleared"),
+                    figures_dict(event));
+}
+
+} // namespace cmrd::service

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "service/manager_object.hpp"
+
+#include <exception>
+
+#include "service/bus_names.hpp"
+#include "service/log.hpp"
+#include "service/version.hpp"
+
+namespace cmrd::service {
+
+ManagerObject::ManagerObject(sdbus::IConnection& connection, ManagerHooks hooks,
+                             AdminPolicy admins)
+    : AdaptorInterfaces(connection, bus::root_path)
+    , hooks_(std::move(hooks))
+    , admins_(admins)
+{
+    registerAdaptor();
+}
+
+ManagerObject::~ManagerObject()
+{
+    unregisterAdaptor();
+}
+
+void ManagerObject::announce(const std::string& channel_path, const events::Event& event)
+{
+    const std::string alarm(cmr::to_string(event.alarm));
+    if (event.raised)
+        emitAlarmRaised(sdbus::ObjectPath(channel_path), alarm, figures_dict(event));
+    else
+        emitAlarmCleared(sdbus::ObjectPath(channel_path), alarm, figures_dict(event));
+}
+
+void ManagerObject::config_changed()
+{
+    getObject().emitPropertiesChangedSignal(bus::manager_interface,
+                                            {"ConfigFile", "ConfigError"});
+}
+
+std::vector<BusEvent> ManagerObject::GetEvents(const int64_t& since_us)
+{
+    try {
+        std::vector<BusEvent> out;
+        for (const events::Event& event : hooks_.events_since(since_us))
+            out.push_back(bus_event(event));
+        return out;
+    } catch (const sdbus::Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        log(LOG_ERR, std::string("GetEvents failed: ") + e.what());
+        throw sdbus::Error(bus::error_failed, e.what());
+    }
+}
+
+void ManagerObject::require_admin()
+{
+    const sdbus::Message* call = getObject().getCurrentlyProcessedMessage();
+    if (call == nullptr)
+        throw sdbus::Error(bus::error_failed, "no caller to check");
+    const uid_t uid = call->getCredsUid();
+    const gid_t gid = call->getCredsGid();
+    const std::vector<gid_t> groups = call->getCredsSupplementaryGids();
+    if (!admins_.allows(uid, gid, groups)) {
+        log(LOG_NOTICE, "Reload refused to uid " + std::to_string(uid) + " (" +
+                            call->getSender() + "): not an administrator");
+        throw sdbus::Error(bus::error_access_denied,
+                           "Reload is for administrators only (root" +
+                               std::string(admins_.admin_group ? " or the admin group" : "") +
+                               ")");
+    }
+}
+
+void ManagerObject::Reload()
+{
+    try {
+        require_admin();
+        if (const std::optional<std::string> error = hooks_.reload())
+            throw sdbus::Error(bus::error_config_invalid, *error);
+    } catch (const sdbus::Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        log(LOG_ERR, std::string("Reload failed: ") + e.what());
+        throw sdbus::Error(bus::error_failed, e.what());
+    }
+}
+
+std::string ManagerObject::Version()
+{
+    return std::string(version);
+}
+
+std::string ManagerObject::ConfigFile()
+{
+    return hooks_.config_file();
+}
+
+std::string ManagerObject::ConfigError()
+{
+    return hooks_.config_error();
+}
+
+} // namespace cmrd::service

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+/// @file manager_object.hpp
+/// The root object /org/cmrd/Monitor1: org.cmrd.Monitor1.Manager and the ObjectManager.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include "events/event.hpp"
+#include "monitor1_adaptor.h"
+#include "service/admin_check.hpp"
+#include "service/event_dict.hpp"
+
+namespace cmrd::service {
+
+/// What the Manager's methods and properties ask of the daemon.
+struct ManagerHooks {
+    /// Events with time_us >= since, oldest first.
+    std::function<std::vector<events::Event>(std::int64_t since_us)> events_since;
+    /// Re-reads the configuration; returns the error ("FILE:LINE:COL: KEY: problem") when the
+    /// new file is rejected (the running configuration then stays).
+    std::function<std::optional<std::string>()> reload;
+    std::function<std::string()> config_file;
+    std::function<std::string()> config_error;
+};
+
+/// Method handlers never let an exception escape (sdbus-c++ would end the process): failures
+/// become D-Bus errors with a message.
+class ManagerObject final
+    : public sdbus::AdaptorInterfaces<org::cmrd::Monitor1::Manager_adaptor,
+                                      sdbus::ObjectManager_adaptor> {
+public:
+    ManagerObject(sdbus::IConnection& connection, ManagerHooks hooks, AdminPolicy admins);
+    ~ManagerObject();
+    ManagerObject(const ManagerObject&) = delete;
+    ManagerObject& operator=(const ManagerObject&) = delete;
+
+    /// Sends AlarmRaised or AlarmCleared for @p event about the channel at @p channel_path.
+    void announce(const std::string& channel_path, const events::Event& event);
+    /// Announces new ConfigFile / ConfigError values.
+    void config_changed();
+
+private:
+    std::vector<BusEvent> GetEvents(const int64_t& since_us) override;
+    void Reload() override;
+    std::string Version() override;
+    std::string ConfigFile() override;
+    std::string ConfigError() override;
+
+    void require_admin();
+
+    ManagerHooks hooks_;
+    AdminPolicy admins_;
+};
+
+} // namespace cmrd::service

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "service/monitored_device.hpp"
+
+#include <algorithm>
+
+#include "capture/capture_state.hpp"
+#include "service/object_paths.hpp"
+
+namespace cmrd::service {
+namespace {
+
+bool thread_should_be_looping(capture::CaptureState state)
+{
+    using capture::CaptureState;
+    switch (state) {
+    case CaptureState::running:
+    case CaptureState::xrun_recovering:
+    case CaptureState::suspended:
+    case CaptureState::stalled:
+        return true;
+    default:
+        // starting/busy wait in open or back-off, and the final states have no loop.
+        return false;
+    }
+}
+
+bool thread_has_ended(capture::CaptureState state)
+{
+    using capture::CaptureState;
+    return state == CaptureState::disconnected || state == CaptureState::error ||
+           state == CaptureState::stopped;
+}
+
+events::EventFigures figures_of(const cmr::ChannelResult& r, std::optional<double> value)
+{
+    events::EventFigures f;
+    f.mains_hz = r.mains_hz;
+    f.hum_dbfs = r.hum_dbfs;
+    f.cm_hum_dbfs = r.cm_hum_dbfs;
+    if (r.cmrr_kind != cmr::CmrrKind::none)
+        f.cmrr_db = r.cmrr_db;
+    f.cmrr_kind = bus_cmrr_kind(r);
+    f.symmetry = bus_symmetry(r);
+    f.value = value;
+    return f;
+}
+
+std::vector<std::string> active_alarm_names(const cmr::AlarmEngine& engine, std::size_t ch)
+{
+    std::vector<std::string> names;
+    for (const cmr::AlarmKind kind : {cmr::AlarmKind::wiring, cmr::AlarmKind::hum,
+                                      cmr::AlarmKind::cmrr_low, cmr::AlarmKind::ground_loop})
+        if (engine.active(ch, kind))
+            names.emplace_back(cmr::to_string(kind));
+    return names;
+}
+
+} // namespace
+
+MonitoredDevice::MonitoredDevice(sdbus::IConnection& connection, DeviceSetup setup)
+    : connection_(connection)
+    , setup_(std::move(setup))
+{
+    const std::string path = bus::device_path(setup_.identity.name);
+    device_ = std::make_unique<DeviceObject>(connection_, path, setup_.identity);
+    if (!setup_.capture.layout.empty())
+        make_channels(setup_.capture.layout);
+    engine_ = std::make_unique<capture::CaptureEngine>(setup_.capture);
+    engine_->start();
+}
+
+MonitoredDevice::~MonitoredDevice()
+{
+    engine_->stop();
+    channels_.clear(); // InterfacesRemoved for the channels before their device
+    device_.reset();
+}
+
+int MonitoredDevice::notify_fd() const
+{
+    return engine_->notify_fd();
+}
+
+void MonitoredDevice::make_channels(const cmr::Layout& layout)
+{
+    channels_.clear();
+    for (const cmr::ChannelSpec& spec : layout)
+        channels_.push_back(std::make_unique<ChannelObject>(
+            connection_, bus::channel_path(device_->path(), spec), device_->path(), spec));
+    alarms_.emplace(thresholds_per_channel());
+}
+
+std::vector<cmr::AlarmThresholds> MonitoredDevice::thresholds_per_channel() const
+{
+    std::vector<cmr::AlarmThresholds> out;
+    for (const auto& channel : channels_)
+        out.push_back(setup_.thresholds ? setup_.thresholds(channel->spec().id())
+                                        : cmr::AlarmThresholds{});
+    return out;
+}
+
+void MonitoredDevice::set_thresholds(
+    std::function<cmr::AlarmThresholds(const std::string&)> thresholds)
+{
+    setup_.thresholds = std::move(thresholds);
+    if (alarms_)
+        alarms_->set_thresholds(thresholds_per_channel());
+}
+
+std::vector<AlarmChange> MonitoredDevice::on_notify()
+{
+    std::vector<AlarmChange> changes;
+    // Re-arm the descriptor first: whatever arrives after this read wakes us again.
+    (void)engine_->wait(std::chrono::milliseconds(0));
+    take_snapshot(changes);
+    const capture::CaptureStatus status = engine_->status();
+    if (thread_has_ended(status.state) && !ended_at_)
+        ended_at_ = Clock::now();
+    device_->update(DeviceFigures{status, snapshot_.mains_hz});
+    dirty_ = true;
+    return changes;
+}
+
+void MonitoredDevice::take_snapshot(std::vector<AlarmChange>& changes)
+{
+    if (!engine_->latest(snapshot_))
+        return;
+    if (channels_.size() != snapshot_.channels.size()) {
+        // The layout became known only now (the default pairs of the negotiated stream).
+        cmr::Layout layout;
+        for (const cmr::ChannelResult& r : snapshot_.channels)
+            layout.push_back(r.spec);
+        make_channels(layout);
+    }
+    const double t = time_offset_s_ + snapshot_.time_s;
+    last_time_s_ = std::max(last_time_s_, t);
+    const std::int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
+    alarms_->update(last_time_s_, snapshot_.channels, [&](const cmr::AlarmEvent& a) {
+        const cmr::ChannelResult& r = snapshot_.channels[a.channel];
+        AlarmChange change;
+        change.channel_path = channels_[a.channel]->path();
+        change.event.time_us = now_us;
+        change.event.device = setup_.identity.name;
+        change.event.channel = r.spec.id();
+        change.event.alarm = a.kind;
+        change.event.raised = a.raised;
+        change.event.figures = figures_of(r, a.value);
+        changes.push_back(std::move(change));
+    });
+    for (std::size_t ch = 0; ch < channels_.size(); ++ch) {
+        ChannelFigures figures;
+        figures.result = snapshot_.channels[ch];
+        figures.alarm = alarms_->current(ch);
+        figures.active_alarms = active_alarm_names(*alarms_, ch);
+        figures.stream_time_s = t;
+        channels_[ch]->update(figures);
+    }
+}
+
+std::optional<Clock::time_point> MonitoredDevice::next_publish(Clock::duration interval) const
+{
+    if (!dirty_)
+        return std::nullopt;
+    if (!last_publish_)
+        return Clock::now();
+    return *last_publish_ + interval;
+}
+
+void MonitoredDevice::publish(Clock::time_point now, Clock::duration interval)
+{
+    if (!dirty_ || (last_publish_ && now - *last_publish_ < interval))
+        return;
+    device_->flush();
+    for (const auto& channel : channels_)
+        channel->flush();
+    last_publish_ = now;
+    dirty_ = false;
+}
+
+std::size_t MonitoredDevice::active_alarm_count() const
+{
+    std::size_t count = 0;
+    for (const auto& channel : channels_)
+        count += channel->figures().active_alarms.size();
+    return count;
+}
+
+bool MonitoredDevice::capture_alive(Clock::time_point now, Clock::duration limit)
+{
+    const capture::CaptureStatus status = engine_->status();
+    if (status.heartbeat != last_heartbeat_ || !thread_should_be_looping(status.state)) {
+        last_heartbeat_ = status.heartbeat;
+        heartbeat_seen_ = now;
+        return true;
+    }
+    return now - heartbeat_seen_ < limit;
+}
+
+bool MonitoredDevice::reopen_if_gone(Clock::time_point now, Clock::duration retry_after)
+{
+    if (!setup_.reopen_when_gone || !ended_at_ || now - *ended_at_ < retry_after)
+        return false;
+    engine_->stop();
+    time_offset_s_ = last_time_s_;
+    snapshot_ = capture::CaptureSnapshot{};
+    // Keep the channel objects and alarm states: the line is the same line.
+    capture::CaptureConfig config = setup_.capture;
+    if (config.layout.empty())
+        for (const auto& channel : channels_)
+            config.layout.push_back(channel->spec());
+    engine_ = std::make_unique<capture::CaptureEngine>(config);
+    engine_->start();
+    ended_at_.reset();
+    last_heartbeat_ = 0;
+    heartbeat_seen_ = now;
+    dirty_ = true;
+    return true;
+}
+
+} // namespace cmrd::service

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+/// @file monitored_device.hpp
+/// One device cmrd monitors: its capture engine (real-time thread), the alarm engine over its
+/// channels, and its D-Bus objects (the Device and one Channel per measured line).
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include "capture/capture_config.hpp"
+#include "capture/capture_engine.hpp"
+#include "capture/capture_snapshot.hpp"
+#include "cmr/alarm_engine.hpp"
+#include "events/event.hpp"
+#include "service/channel_object.hpp"
+#include "service/device_object.hpp"
+
+namespace cmrd::service {
+
+using Clock = std::chrono::steady_clock;
+
+/// An alarm that changed, ready to be recorded and announced.
+struct AlarmChange {
+    std::string channel_path;
+    events::Event event; ///< sequence and time filled in by whoever records it
+};
+
+/// Everything needed to start monitoring a device.
+struct DeviceSetup {
+    DeviceIdentity identity;
+    capture::CaptureConfig capture; ///< pcm and layout (empty = default pairs) included
+    /// Alarm thresholds of a channel, by channel id ("1/2").
+    std::function<cmr::AlarmThresholds(const std::string& channel_id)> thresholds;
+    /// Static devices are reopened after they disconnect or fail; udev cards wait for udev.
+    bool reopen_when_gone = false;
+};
+
+class MonitoredDevice {
+public:
+    /// Creates the Device object (and the Channel objects when the layout is known) and starts
+    /// capturing. @throws std::invalid_argument / sdbus::Error / std::system_error.
+    MonitoredDevice(sdbus::IConnection& connection, DeviceSetup setup);
+    /// Stops the capture thread, then removes the objects.
+    ~MonitoredDevice();
+    MonitoredDevice(const MonitoredDevice&) = delete;
+    MonitoredDevice& operator=(const MonitoredDevice&) = delete;
+
+    /// The capture engine's notification descriptor (readable after each snapshot / state
+    /// change; on_notify() re-arms it).
+    [[nodiscard]] int notify_fd() const;
+
+    /// Takes the newest snapshot and status: updates the objects (published later by
+    /// publish()), runs the alarm engine, and returns the alarms that changed.
+    std::vector<AlarmChange> on_notify();
+
+    /// Emits PropertiesChanged for whatever changed, at most once per @p interval.
+    void publish(Clock::time_point now, Clock::duration interval);
+    /// When publish() next has something to do (nullopt: nothing pending).
+    [[nodiscard]] std::optional<Clock::time_point> next_publish(Clock::duration interval) const;
+
+    /// False when the capture thread should be turning its loop (running, stalled...) but its
+    /// heartbeat has not moved for @p limit: it hangs, and the watchdog must stop being fed.
+    [[nodiscard]] bool capture_alive(Clock::time_point now, Clock::duration limit);
+
+    /// For static devices: reopens the PCM when the capture thread has ended (disconnected,
+    /// error) and @p retry_after has passed since it ended. @return whether it restarted.
+    bool reopen_if_gone(Clock::time_point now, Clock::duration retry_after);
+
+    /// Replaces the alarm thresholds (configuration reload), keeping alarm states.
+    void set_thresholds(std::function<cmr::AlarmThresholds(const std::string&)> thresholds);
+
+    [[nodiscard]] const DeviceIdentity& identity() const { return device_->identity(); }
+    [[nodiscard]] const capture::CaptureConfig& capture_config() const { return setup_.capture; }
+    [[nodiscard]] capture::CaptureStatus status() const { return engine_->status(); }
+    [[nodiscard]] const std::string& path() const { return device_->path(); }
+    [[nodiscard]] std::size_t channel_count() const { return channels_.size(); }
+    /// Alarms active over all channels (a channel with two alarms counts two).
+    [[nodiscard]] std::size_t active_alarm_count() const;
+
+private:
+    void make_channels(const cmr::Layout& layout);
+    std::vector<cmr::AlarmThresholds> thresholds_per_channel() const;
+    void take_snapshot(std::vector<AlarmChange>& changes);
+
+    sdbus::IConnection& connection_;
+    DeviceSetup setup_;
+    std::unique_ptr<DeviceObject> device_;
+    std::vector<std::unique_ptr<ChannelObject>> channels_;
+    std::unique_ptr<capture::CaptureEngine> engine_;
+    std::optional<cmr::AlarmEngine> alarms_;
+    capture::CaptureSnapshot snapshot_;
+    /// Stream time carried over reopenings, so alarm times never go backwards.
+    double time_offset_s_ = 0.0;
+    double last_time_s_ = 0.0;
+    std::optional<Clock::time_point> last_publish_;
+    bool dirty_ = true;
+    std::uint64_t last_heartbeat_ = 0;
+    Clock::time_point heartbeat_seen_ = Clock::now();
+    std::optional<Clock::time_point> ended_at_;
+};
+
+} // namespace cmrd::service
