@@ -177,7 +177,7 @@ void Daemon::record(const AlarmChange& change)
     }
     events::log_event_to_journal(stored);
     try {
-        manager_->announce(change.channel_path, stored);
+        manager_->announce(change.channel_path, stored, change.stream_time_s);
     } catch (const sdbus::Error& e) {
         log(LOG_ERR, "cannot send the alarm signal: " + e.getMessage());
     }

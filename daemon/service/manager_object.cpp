@@ -23,13 +23,16 @@ ManagerObject::~ManagerObject()
     unregisterAdaptor();
 }
 
-void ManagerObject::announce(const std::string& channel_path, const events::Event& event)
+void ManagerObject::announce(const std::string& channel_path, const events::Event& event,
+                             double stream_time_s)
 {
     const std::string alarm(cmr::to_string(event.alarm));
+    FiguresDict figures = figures_dict(event);
+    figures.emplace("stream_time_s", sdbus::Variant(stream_time_s));
     if (event.raised)
-        emitAlarmRaised(sdbus::ObjectPath(channel_path), alarm, figures_dict(event));
+        emitAlarmRaised(sdbus::ObjectPath(channel_path), alarm, figures);
     else
-        emitAlarmCleared(sdbus::ObjectPath(channel_path), alarm, figures_dict(event));
+        emitAlarmCleared(sdbus::ObjectPath(channel_path), alarm, figures);
 }
 
 void ManagerObject::config_changed()

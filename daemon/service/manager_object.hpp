@@ -39,8 +39,10 @@ public:
     ManagerObject(const ManagerObject&) = delete;
     ManagerObject& operator=(const ManagerObject&) = delete;
 
-    /// Sends AlarmRaised or AlarmCleared for @p event about the channel at @p channel_path.
-    void announce(const std::string& channel_path, const events::Event& event);
+    /// Sends AlarmRaised or AlarmCleared for @p event about the channel at @p channel_path;
+    /// @p stream_time_s goes into the figures as "stream_time_s".
+    void announce(const std::string& channel_path, const events::Event& event,
+                  double stream_time_s);
     /// Announces new ConfigFile / ConfigError values.
     void config_changed();
 

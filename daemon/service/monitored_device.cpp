@@ -147,6 +147,7 @@ void MonitoredDevice::take_snapshot(std::vector<AlarmChange>& changes)
         change.event.alarm = a.kind;
         change.event.raised = a.raised;
         change.event.figures = figures_of(r, a.value);
+        change.stream_time_s = a.time_s;
         changes.push_back(std::move(change));
     });
     for (std::size_t ch = 0; ch < channels_.size(); ++ch) {

@@ -29,6 +29,9 @@ using Clock = std::chrono::steady_clock;
 struct AlarmChange {
     std::string channel_path;
     events::Event event; ///< sequence and time filled in by whoever records it
+    /// Seconds of audio analysed on the device when the alarm changed (a clock that tests
+    /// and clients can compare with the audio itself).
+    double stream_time_s = 0.0;
 };
 
 /// Everything needed to start monitoring a device.
