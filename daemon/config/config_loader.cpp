@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config/config_loader.hpp"
+
+#include <array>
+#include <cerrno>
+#include <utility>
+
+#include <fcntl.h>
+#include <toml++/toml.h>
+#include <unistd.h>
+
+#include "capture/errno_text.hpp"
+#include "capture/unique_fd.hpp"
+#include "config/config_sections.hpp"
+#include "config/toml_reader.hpp"
+
+namespace cmrd::config {
+namespace {
+
+/// The whole file; errno-exact errors (a directory, a missing file, no permission).
+std::string read_file(const std::filesystem::path& path)
+{
+    const auto fail = [&](int err) {
+        return ConfigError(path.string(), "cannot read: " + capture::errno_text(err));
+    };
+    const capture::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0)
+        throw fail(errno);
+    std::string text;
+    std::array<char, 16384> buffer{};
+    for (;;) {
+        const ssize_t count = ::read(fd.get(), buffer.data(), buffer.size());
+        if (count == 0)
+            return text;
+        if (count > 0)
+            text.append(buffer.data(), static_cast<std::size_t>(count));
+        else if (errno != EINTR)
+            throw fail(errno);
+    }
+}
+
+} // namespace
+
+DaemonConfig default_config()
+{
+    return DaemonConfig{};
+}
+
+DaemonConfig load_config(const std::filesystem::path& path)
+{
+    return parse_config(read_file(path), path.string());
+}
+
+DaemonConfig parse_config(std::string_view text, std::string source_name)
+{
+    toml::table document;
+    try {
+        document = toml::parse(text, std::string_view(source_name));
+    } catch (const toml::parse_error& error) {
+        const toml::source_position where = error.source().begin;
+        throw ConfigError(source_name, static_cast<int>(where.line), static_cast<int>(where.column),
+                          {}, std::string(error.description()));
+    }
+    DaemonConfig config = default_config();
+    config.source = std::move(source_name);
+    TableReader root(document, {}, config.source);
+    // [alarms] and [capture] first: device entries are checked against what they inherit.
+    read_alarms_section(root, config);
+    read_settings_sections(root, config);
+    read_device_sections(root, config);
+    root.reject_unknown_keys();
+    return config;
+}
+
+} // namespace cmrd::config
