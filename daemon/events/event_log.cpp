@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "events/event_log.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <stdexcept>
+#include <system_error>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "events/event_codec.hpp"
+#include "events/log_file_scan.hpp"
+
+namespace cmrd::events {
+namespace {
+
+std::system_error path_error(int err, const std::string& what, const std::filesystem::path& path)
+{
+    return {err, std::generic_category(), what + " " + path.string()};
+}
+
+std::int64_t now_us()
+{
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+} // namespace
+
+EventLog::EventLog(std::filesystem::path dir, std::size_t max_bytes)
+    : dir_(std::move(dir)), current_path_(dir_ / current_file_name),
+      rotated_path_(dir_ / rotated_file_name), file_limit_(max_bytes / 2)
+{
+    if (max_bytes < min_max_bytes)
+        throw std::invalid_argument("event log limit of " + std::to_string(max_bytes) +
+                                    " bytes is below the minimum of " +
+                                    std::to_string(min_max_bytes));
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    if (ec)
+        throw std::system_error(ec, "cannot create event log directory " + dir_.string());
+    dir_fd_ = capture::UniqueFd(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir_fd_.get() < 0)
+        throw path_error(errno, "cannot open event log directory", dir_);
+    // The torn-line repair below is only safe with one writer.
+    if (::flock(dir_fd_.get(), LOCK_EX | LOCK_NB) != 0) {
+        const int err = errno;
+        throw path_error(err,
+                         err == EWOULDBLOCK ? "another process has the event log open in"
+                                            : "cannot lock event log directory",
+                         dir_);
+    }
+
+    LogFileScan rotated = scan_log_file(rotated_path_);
+    LogFileScan current = scan_log_file(current_path_);
+    for (const LogFileScan* scan : {&rotated, &current})
+        warnings_.insert(warnings_.end(), scan->bad_lines.begin(), scan->bad_lines.end());
+    // The rotated file is never written again: a damaged end there is skipped, not repaired.
+    if (!rotated.torn_last_line.empty())
+        warnings_.push_back(rotated_path_.string() + ": " + rotated.torn_last_line + ", skipped");
+
+    open_current_file();
+    if (!current.torn_last_line.empty()) {
+        // An append cut short by a crash or power loss: the event was never reported stored.
+        if (::ftruncate(file_fd_.get(), static_cast<off_t>(current.intact_size)) != 0 ||
+            ::fdatasync(file_fd_.get()) != 0)
+            throw path_error(errno, "cannot cut a torn line off", current_path_);
+        current_size_ = current.intact_size;
+        warnings_.push_back(current_path_.string() + ": " + current.torn_last_line +
+                            ", cut off (an interrupted write)");
+    }
+
+    rotated_count_ = rotated.events.size();
+    for (LogFileScan* scan : {&rotated, &current})
+        for (Event& event : scan->events) {
+            next_sequence_ = std::max(next_sequence_, event.sequence + 1);
+            events_.push_back(std::move(event));
+        }
+}
+
+void EventLog::open_current_file()
+{
+    int fd = ::open(current_path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    const bool created = fd < 0 && errno == ENOENT;
+    if (created)
+        fd = ::open(current_path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw path_error(errno, "cannot open event log", current_path_);
+    capture::UniqueFd file(fd);
+    // A new name (first start, or after a rotation's rename) is durable only once the
+    // directory is.
+    if (created && ::fsync(dir_fd_.get()) != 0)
+        throw path_error(errno, "cannot sync event log directory", dir_);
+    struct stat st {};
+    if (::fstat(file.get(), &st) != 0)
+        throw path_error(errno, "cannot stat event log", current_path_);
+    file_fd_ = std::move(file);
+    current_size_ = static_cast<std::uintmax_t>(st.st_size);
+}
+
+void EventLog::rotate()
+{
+    if (::renameat(dir_fd_.get(), current_file_name, dir_fd_.get(), rotated_file_name) != 0)
+        throw path_error(errno, "cannot rotate event log", current_path_);
+    file_fd_ = capture::UniqueFd();
+    // Memory follows the files: the previous rotated file's events are gone.
+    events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(rotated_count_));
+    rotated_count_ = events_.size();
+    current_size_ = 0;
+    open_current_file(); // should this fail, the next append tries again
+}
+
+void EventLog::cut_back_to_last_line()
+{
+    if (::ftruncate(file_fd_.get(), static_cast<off_t>(current_size_)) != 0) {
+        size_needs_restoring_ = true;
+        throw path_error(errno, "cannot cut a failed write off", current_path_);
+    }
+    size_needs_restoring_ = false;
+}
+
+void EventLog::write_line(const std::string& line)
+{
+    ssize_t written = 0;
+    do {
+        written = ::write(file_fd_.get(), line.data(), line.size());
+    } while (written < 0 && errno == EINTR);
+    if (written < 0)
+        throw path_error(errno, "cannot write to event log", current_path_);
+    if (static_cast<std::size_t>(written) != line.size()) {
+        // Only the disk filling up or a file size limit cut a regular file's write short.
+        cut_back_to_last_line();
+        throw path_error(EFBIG,
+                         "short write (" + std::to_string(written) + " of " +
+                             std::to_string(line.size()) + " bytes, disk full?) to event log",
+                         current_path_);
+    }
+    if (::fdatasync(file_fd_.get()) != 0) {
+        const int err = errno;
+        cut_back_to_last_line();
+        throw path_error(err, "cannot flush event log", current_path_);
+    }
+}
+
+Event EventLog::append(Event event)
+{
+    if (event.alarm == cmr::AlarmKind::none)
+        throw std::invalid_argument("an event needs an alarm kind other than none");
+    const std::lock_guard lock(mutex_);
+    event.sequence = next_sequence_;
+    if (event.time_us == 0)
+        event.time_us = now_us();
+    std::string line = to_json_line(event);
+    line.push_back('\n');
+    if (line.size() > file_limit_)
+        throw std::length_error("event of " + std::to_string(line.size()) +
+                                " bytes does not fit the event log's file limit of " +
+                                std::to_string(file_limit_) + " bytes");
+    if (file_fd_.get() < 0)
+        open_current_file();
+    if (size_needs_restoring_)
+        cut_back_to_last_line();
+    if (current_size_ + line.size() > file_limit_)
+        rotate();
+    write_line(line);
+    current_size_ += line.size();
+    events_.push_back(event);
+    ++next_sequence_;
+    return event;
+}
+
+std::vector<Event> EventLog::since(std::int64_t time_us) const
+{
+    const std::lock_guard lock(mutex_);
+    std::vector<Event> found;
+    for (const Event& event : events_)
+        if (event.time_us >= time_us)
+            found.push_back(event);
+    return found;
+}
+
+std::uint64_t EventLog::next_sequence() const
+{
+    const std::lock_guard lock(mutex_);
+    return next_sequence_;
+}
+
+} // namespace cmrd::events

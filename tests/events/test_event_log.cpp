@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The event log on real files: reopening, repair of torn and malformed lines, the size bound,
+// since(), write failures (a real file size limit) and the single-writer lock.
+
+#include <chrono>
+#include <climits>
+#include <csignal>
+#include <system_error>
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include "events/event_codec.hpp"
+#include "events/event_log.hpp"
+#include "events_test_support.hpp"
+
+namespace cmrd::events {
+namespace {
+
+constexpr std::int64_t all_time = std::numeric_limits<std::int64_t>::min();
+
+std::filesystem::path current_file(const test::TempDir& dir)
+{
+    return dir.path() / EventLog::current_file_name;
+}
+
+std::filesystem::path rotated_file(const test::TempDir& dir)
+{
+    return dir.path() / EventLog::rotated_file_name;
+}
+
+std::uintmax_t size_or_zero(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    return ec ? 0 : size;
+}
+
+/// Every line of the file parses; returns their events.
+std::vector<Event> events_in(const std::filesystem::path& path)
+{
+    std::vector<Event> events;
+    const std::string text = test::read_file(path);
+    EXPECT_TRUE(text.empty() || text.back() == '\n') << path;
+    for (const std::string& line : test::split_lines(text)) {
+        ParseResult parsed = parse_event_line(line);
+        if (const auto* error = std::get_if<ParseError>(&parsed))
+            ADD_FAILURE() << path << ": " << error->message;
+        else
+            events.push_back(std::get<Event>(parsed));
+    }
+    return events;
+}
+
+std::vector<std::uint64_t> sequences(const std::vector<Event>& events)
+{
+    std::vector<std::uint64_t> seqs;
+    seqs.reserve(events.size());
+    for (const Event& event : events)
+        seqs.push_back(event.sequence);
+    return seqs;
+}
+
+std::string lines_of(const std::vector<Event>& events)
+{
+    std::string text;
+    for (const Event& event : events)
+        text += to_json_line(event) + "\n";
+    return text;
+}
+
+bool any_warning_contains(const EventLog& log, const std::string& text)
+{
+    for (const std::string& w : log.warnings())
+        if (w.find(text) != std::string::npos)
+            return true;
+    return false;
+}
+
+TEST(EventLog, ReopenKeepsEverythingAndTheSequenceContinues)
+{
+    test::TempDir dir;
+    std::vector<Event> stored;
+    {
+        EventLog log(dir.path() / "state"); // created when missing
+        for (int i = 0; i < 5; ++i)
+            stored.push_back(log.append(test::ground_loop_event(i % 2 == 0, 1000 + i)));
+        EXPECT_TRUE(log.warnings().empty());
+    }
+    EXPECT_EQ(sequences(stored), (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
+    EventLog log(dir.path() / "state");
+    EXPECT_TRUE(log.warnings().empty());
+    EXPECT_EQ(lines_of(log.since(all_time)), lines_of(stored));
+    EXPECT_EQ(log.next_sequence(), 6U);
+    EXPECT_EQ(log.append(test::ground_loop_event()).sequence, 6U);
+    EXPECT_EQ(sequences(events_in(dir.path() / "state" / EventLog::current_file_name)),
+              (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6}));
+}
+
+TEST(EventLog, AssignsSequenceAndTimeAndWritesWhatItReturns)
+{
+    test::TempDir dir;
+    EventLog log(dir.path());
+    Event event = test::ground_loop_event(true, 0);
+    event.sequence = 999; // the log owns the sequence
+    const auto before = std::chrono::system_clock::now();
+    const Event stored = log.append(event);
+    const auto after = std::chrono::system_clock::now();
+    EXPECT_EQ(stored.sequence, 1U);
+    using std::chrono::duration_cast;
+    using std::chrono::microseconds;
+    EXPECT_GE(stored.time_us, duration_cast<microseconds>(before.time_since_epoch()).count());
+    EXPECT_LE(stored.time_us, duration_cast<microseconds>(after.time_since_epoch()).count());
+    EXPECT_EQ(log.append(test::ground_loop_event(false, 42)).time_us, 42); // given time kept
+    EXPECT_EQ(test::read_file(current_file(dir)), lines_of(log.since(all_time)));
+    EXPECT_EQ(to_json_line(log.since(all_time).front()), to_json_line(stored));
+}
+
+TEST(EventLog, TornLastLineIsCutOffAndReported)
+{
+    test::TempDir dir;
+    {
+        EventLog log(dir.path());
+        for (int i = 0; i < 3; ++i)
+            log.append(test::ground_loop_event(true, 10 + i));
+    }
+    const std::uintmax_t intact = size_or_zero(current_file(dir));
+    Event next = test::ground_loop_event(true, 13);
+    next.sequence = 4;
+    const std::string line = to_json_line(next);
+    test::append_raw(current_file(dir), line.substr(0, line.size() / 2)); // a write cut short
+
+    EventLog log(dir.path());
+    ASSERT_EQ(log.warnings().size(), 1U);
+    EXPECT_NE(log.warnings()[0].find(current_file(dir).string()), std::string::npos);
+    EXPECT_NE(log.warnings()[0].find("no newline"), std::string::npos) << log.warnings()[0];
+    EXPECT_EQ(size_or_zero(current_file(dir)), intact);
+    EXPECT_EQ(sequences(log.since(all_time)), (std::vector<std::uint64_t>{1, 2, 3}));
+    EXPECT_EQ(log.append(test::ground_loop_event()).sequence, 4U);
+    EXPECT_EQ(sequences(events_in(current_file(dir))), (std::vector<std::uint64_t>{1, 2, 3, 4}));
+}
+
+TEST(EventLog, PowerLossZerosAtTheEndAreCutOff)
+{
+    test::TempDir dir;
+    {
+        EventLog log(dir.path());
+        log.append(test::ground_loop_event(true, 1));
+    }
+    test::append_raw(current_file(dir), std::string(4096, '\0'));
+    EventLog log(dir.path());
+    EXPECT_TRUE(any_warning_contains(log, "4096 bytes"))
+        << ::testing::PrintToString(log.warnings());
+    EXPECT_EQ(sequences(events_in(current_file(dir))), (std::vector<std::uint64_t>{1}));
+}
+
+TEST(EventLog, InvalidLastLineWithNewlineIsCutOff)
+{
+    test::TempDir dir;
+    {
+        EventLog log(dir.path());
+        log.append(test::ground_loop_event(true, 1));
+        log.append(test::ground_loop_event(false, 2));
+    }
+    test::append_raw(current_file(dir), "{\"seq\":3,\"time_us\":\n");
+    EventLog log(dir.path());
+    ASSERT_EQ(log.warnings().size(), 1U);
+    EXPECT_NE(log.warnings()[0].find("last line (3) is not an event"), std::string::npos)
+        << log.warnings()[0];
+    EXPECT_EQ(log.append(test::ground_loop_event()).sequence, 3U);
+    EXPECT_EQ(sequences(events_in(current_file(dir))), (std::vector<std::uint64_t>{1, 2, 3}));
+}
+
+TEST(EventLog, MalformedMiddleLineIsSkippedWithFileAndLine)
+{
+    test::TempDir dir;
+    std::vector<Event> events;
+    for (std::uint64_t seq = 1; seq <= 4; ++seq) {
+        events.push_back(test::ground_loop_event(seq % 2 == 1, static_cast<std::int64_t>(seq)));
+        events.back().sequence = seq;
+    }
+    test::append_raw(current_file(dir), to_json_line(events[0]) + "\n" + to_json_line(events[1]) +
+                                            "\n{not json\n" + to_json_line(events[2]) + "\n" +
+                                            to_json_line(events[3]) + "\n");
+    EventLog log(dir.path());
+    ASSERT_EQ(log.warnings().size(), 1U);
+    EXPECT_NE(log.warnings()[0].find(current_file(dir).string() + ":3: not valid JSON"),
+              std::string::npos)
+        << log.warnings()[0];
+    EXPECT_EQ(sequences(log.since(all_time)), (std::vector<std::uint64_t>{1, 2, 3, 4}));
+    EXPECT_EQ(log.next_sequence(), 5U);
+}
+
+TEST(EventLog, DamageInTheRotatedFileIsSkippedNotRepaired)
+{
+    test::TempDir dir;
+    std::vector<Event> events;
+    for (std::uint64_t seq = 1; seq <= 3; ++seq) {
+        events.push_back(test::ground_loop_event(true, static_cast<std::int64_t>(seq)));
+        events.back().sequence = seq;
+    }
+    const std::string rotated =
+        to_json_line(events[0]) + "\n\"just a string\"\n" + to_json_line(events[1]) + "\n{\"seq\":";
+    test::append_raw(rotated_file(dir), rotated);
+    test::append_raw(current_file(dir), to_json_line(events[2]) + "\n");
+    EventLog log(dir.path());
+    ASSERT_EQ(log.warnings().size(), 2U) << ::testing::PrintToString(log.warnings());
+    EXPECT_TRUE(any_warning_contains(log, rotated_file(dir).string() + ":2: not a JSON object"));
+    EXPECT_TRUE(
+        any_warning_contains(log, rotated_file(dir).string() + ": last line has no newline"));
+    EXPECT_EQ(test::read_file(rotated_file(dir)), rotated);
+    EXPECT_EQ(sequences(log.since(all_time)), (std::vector<std::uint64_t>{1, 2, 3}));
+    EXPECT_EQ(log.append(test::ground_loop_event()).sequence, 4U);
+}
+
+TEST(EventLog, StaysWithinItsSizeAndKeepsTheNewest)
+{
+    test::TempDir dir;
+    constexpr std::size_t max_bytes = 8192;
+    const std::size_t line_size = to_json_line(test::ground_loop_event(true, 1)).size() + 1;
+    std::size_t most_on_disk = 0;
+    {
+        EventLog log(dir.path(), max_bytes);
+        for (std::uint64_t i = 1; i <= 500; ++i) {
+            ASSERT_EQ(log.append(test::ground_loop_event(i % 2 == 1, 1)).sequence, i);
+            const std::uintmax_t on_disk =
+                size_or_zero(current_file(dir)) + size_or_zero(rotated_file(dir));
+            ASSERT_LE(on_disk, max_bytes) << "after event " << i;
+            most_on_disk = std::max<std::size_t>(most_on_disk, on_disk);
+            // Memory holds what the files hold, no more.
+            if (i % 50 == 0) {
+                std::vector<Event> files = events_in(rotated_file(dir));
+                for (Event& e : events_in(current_file(dir)))
+                    files.push_back(e);
+                ASSERT_EQ(lines_of(log.since(all_time)), lines_of(files)) << "after event " << i;
+            }
+        }
+    }
+    // Rotation throws away no more than it must: the two files are nearly full at their peak.
+    EXPECT_GE(most_on_disk, max_bytes - 2 * line_size);
+    EventLog log(dir.path(), max_bytes);
+    EXPECT_TRUE(log.warnings().empty());
+    const std::vector<std::uint64_t> kept = sequences(log.since(all_time));
+    ASSERT_FALSE(kept.empty());
+    EXPECT_EQ(kept.back(), 500U);
+    EXPECT_GE(kept.size(), (max_bytes / 2 - line_size) / line_size);
+    for (std::size_t i = 1; i < kept.size(); ++i)
+        ASSERT_EQ(kept[i], kept[i - 1] + 1);
+    EXPECT_EQ(log.append(test::ground_loop_event()).sequence, 501U);
+}
+
+TEST(EventLog, SinceFiltersByTimeInSequenceOrder)
+{
+    test::TempDir dir;
+    EventLog log(dir.path());
+    for (std::int64_t t : {100, 300, 200, 400}) // the wall clock stepped back once
+        log.append(test::ground_loop_event(true, t));
+    EXPECT_EQ(sequences(log.since(all_time)), (std::vector<std::uint64_t>{1, 2, 3, 4}));
+    EXPECT_EQ(sequences(log.since(200)), (std::vector<std::uint64_t>{2, 3, 4}));
+    EXPECT_EQ(sequences(log.since(201)), (std::vector<std::uint64_t>{2, 4}));
+    EXPECT_EQ(sequences(log.since(400)), (std::vector<std::uint64_t>{4}));
+    EXPECT_TRUE(log.since(401).empty());
+}
+
+TEST(EventLog, RejectedEventsLeaveNoTrace)
+{
+    test::TempDir dir;
+    EventLog log(dir.path(), EventLog::min_max_bytes);
+    log.append(test::ground_loop_event());
+    Event none = test::ground_loop_event();
+    none.alarm = cmr::AlarmKind::none;
+    EXPECT_THROW(log.append(none), std::invalid_argument);
+    Event huge = test::ground_loop_event();
+    huge.device.assign(EventLog::min_max_bytes, 'x');
+    EXPECT_THROW(log.append(huge), std::length_error);
+    EXPECT_EQ(log.append(test::ground_loop_event()).sequence, 2U);
+    EXPECT_EQ(sequences(events_in(current_file(dir))), (std::vector<std::uint64_t>{1, 2}));
+    EXPECT_THROW(EventLog(dir.path() / "other", EventLog::min_max_bytes - 1),
+                 std::invalid_argument);
+}
+
+/// Sets RLIMIT_FSIZE for the scope (a real write failure: EFBIG, or a short write).
+class FileSizeLimit {
+public:
+    explicit FileSizeLimit(rlim_t bytes)
+    {
+        ::signal(SIGXFSZ, SIG_IGN); // report EFBIG instead of killing the process
+        ::getrlimit(RLIMIT_FSIZE, &saved_);
+        rlimit limit = saved_;
+        limit.rlim_cur = bytes;
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+    }
+    ~FileSizeLimit() { ::setrlimit(RLIMIT_FSIZE, &saved_); }
+    FileSizeLimit(const FileSizeLimit&) = delete;
+    FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+    FileSizeLimit(FileSizeLimit&&) = delete;
+    FileSizeLimit& operator=(FileSizeLimit&&) = delete;
+
+private:
+    rlimit saved_{};
+};
+
+TEST(EventLog, FailedWriteLeavesNoPartialLineAndTheLogUsable)
+{
+    test::TempDir dir;
+    EventLog log(dir.path());
+    log.append(test::ground_loop_event(true, 1));
+    const std::uintmax_t size = size_or_zero(current_file(dir));
+    for (rlim_t room : {rlim_t{0}, rlim_t{40}}) { // nothing written; part of a line written
+        FileSizeLimit limit(size + room);
+        try {
+            log.append(test::ground_loop_event(false, 2));
+            ADD_FAILURE() << "append past the file size limit succeeded";
+        } catch (const std::system_error& e) {
+            EXPECT_NE(std::string(e.what()).find(current_file(dir).string()), std::string::npos)
+                << e.what();
+        }
+        EXPECT_EQ(size_or_zero(current_file(dir)), size) << "room " << room;
+    }
+    EXPECT_EQ(log.next_sequence(), 2U);
+    EXPECT_EQ(log.since(all_time).size(), 1U);
+    EXPECT_EQ(log.append(test::ground_loop_event(false, 3)).sequence, 2U);
+    EXPECT_EQ(sequences(events_in(current_file(dir))), (std::vector<std::uint64_t>{1, 2}));
+}
+
+TEST(EventLog, OneProcessAtATime)
+{
+    test::TempDir dir;
+    const EventLog first(dir.path());
+    try {
+        const EventLog second(dir.path());
+        ADD_FAILURE() << "a second log opened the same directory";
+    } catch (const std::system_error& e) {
+        EXPECT_NE(std::string(e.what()).find(dir.path().string()), std::string::npos) << e.what();
+    }
+}
+
+TEST(EventLog, UnusableDirectoryIsNamed)
+{
+    test::TempDir dir;
+    test::append_raw(dir.path() / "plain-file", "x");
+    const std::filesystem::path bad = dir.path() / "plain-file" / "state";
+    try {
+        const EventLog log(bad);
+        ADD_FAILURE() << "opened a log under a regular file";
+    } catch (const std::system_error& e) {
+        EXPECT_NE(std::string(e.what()).find(bad.string()), std::string::npos) << e.what();
+    }
+}
+
+} // namespace
+} // namespace cmrd::events
