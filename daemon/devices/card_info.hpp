@@ -18,10 +18,10 @@ struct CardInfo {
     std::string path;    ///< ID_PATH (bus position), empty if none
     std::string model;   ///< a human name: ID_MODEL_FROM_DATABASE, ID_MODEL or the id
 
-    bool monitor = false;  ///< CMRD_MONITOR=1: udev rules ask cmrd to monitor this card
-    bool ignore = false;   ///< CMRD_IGNORE=1: never monitor, whatever else says so
-    std::string channels;  ///< CMRD_CHANNELS: layout string (design.md), empty if unset
-    std::string pcm;       ///< CMRD_PCM: ALSA PCM to open instead of hw:CARD=<id>,DEV=0
+    bool monitor = false; ///< CMRD_MONITOR=1: udev rules ask cmrd to monitor this card
+    bool ignore = false;  ///< CMRD_IGNORE=1: never monitor, whatever else says so
+    std::string channels; ///< CMRD_CHANNELS: layout string (design.md), empty if unset
+    std::string pcm;      ///< CMRD_PCM: ALSA PCM to open instead of hw:CARD=<id>,DEV=0
 };
 
 /// A card appearing (ready: SOUND_INITIALIZED set, nodes accessible) or going away.

@@ -18,8 +18,8 @@ struct EventFigures {
     std::optional<double> hum_dbfs;    ///< D hum (pairs) or the input's hum (singles)
     std::optional<double> cm_hum_dbfs; ///< common-mode hum (pairs)
     std::optional<double> cmrr_db;
-    std::string cmrr_kind;             ///< "measured" / "lower_bound" / "none"; empty for singles
-    std::string symmetry;              ///< empty for singles
+    std::string cmrr_kind; ///< "measured" / "lower_bound" / "none"; empty for singles
+    std::string symmetry;  ///< empty for singles
     /// The figure the alarm engine decided on (cmr::AlarmEvent::value).
     std::optional<double> value;
 };
@@ -30,7 +30,7 @@ struct Event {
     std::string device;         ///< device name (config name or card id)
     std::string channel;        ///< channel id, e.g. "1/2" or "7"
     cmr::AlarmKind alarm = cmr::AlarmKind::none;
-    bool raised = false;        ///< true: raised, false: cleared
+    bool raised = false; ///< true: raised, false: cleared
     EventFigures figures;
 };
 

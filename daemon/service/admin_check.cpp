@@ -2,8 +2,9 @@
 #include "service/admin_check.hpp"
 
 #include <algorithm>
-#include <grp.h>
 #include <stdexcept>
+
+#include <grp.h>
 
 namespace cmrd::service {
 

@@ -10,10 +10,8 @@ namespace cmrd::service {
 
 ChannelObject::ChannelObject(sdbus::IConnection& connection, std::string path,
                              std::string device_path, const cmr::ChannelSpec& spec)
-    : AdaptorInterfaces(connection, path)
-    , path_(std::move(path))
-    , device_path_(std::move(device_path))
-    , spec_(spec)
+    : AdaptorInterfaces(connection, path), path_(std::move(path)),
+      device_path_(std::move(device_path)), spec_(spec)
 {
     current_.result.spec = spec;
     published_ = current_;

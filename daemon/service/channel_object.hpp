@@ -17,9 +17,8 @@ namespace cmrd::service {
 /// PropertiesChanged signal, so the caller decides how often clients are woken.
 /// Announces itself (InterfacesAdded) when made and its end (InterfacesRemoved) when destroyed.
 /// All calls on the thread that runs the connection's event loop.
-class ChannelObject final
-    : public sdbus::AdaptorInterfaces<org::cmrd::Monitor1::Channel_adaptor,
-                                      sdbus::ManagedObject_adaptor> {
+class ChannelObject final : public sdbus::AdaptorInterfaces<org::cmrd::Monitor1::Channel_adaptor,
+                                                            sdbus::ManagedObject_adaptor> {
 public:
     ChannelObject(sdbus::IConnection& connection, std::string path, std::string device_path,
                   const cmr::ChannelSpec& spec);

@@ -6,11 +6,11 @@
 #include <csignal>
 #include <filesystem>
 #include <limits>
-#include <poll.h>
 #include <system_error>
-#include <time.h>
 
+#include <poll.h>
 #include <sdbus-c++/Error.h>
+#include <time.h>
 
 #include "config/config_loader.hpp"
 #include "events/journal_sink.hpp"
@@ -53,15 +53,15 @@ Clock::duration publish_interval(const config::DaemonConfig& config)
 
 } // namespace
 
-Daemon::Daemon(Options options)
-    : options_(std::move(options))
+Daemon::Daemon(Options options) : options_(std::move(options))
 {
     config_ = read_config();
     log(LOG_INFO, config_.source.empty()
                       ? "no " + options_.config_path + ": running on built-in defaults"
                       : "configuration " + config_.source);
 
-    event_log_ = std::make_unique<events::EventLog>(options_.state_dir, config_.event_log.max_bytes);
+    event_log_ =
+        std::make_unique<events::EventLog>(options_.state_dir, config_.event_log.max_bytes);
     for (const std::string& warning : event_log_->warnings())
         log(LOG_WARNING, "event log: " + warning);
 
@@ -83,8 +83,8 @@ Daemon::Daemon(Options options)
         handle_cards(cards_->start());
     } catch (const std::system_error& e) {
         cards_.reset();
-        log(LOG_ERR, std::string("udev is not usable, sound cards will not be discovered: ") +
-                         e.what());
+        log(LOG_ERR,
+            std::string("udev is not usable, sound cards will not be discovered: ") + e.what());
     }
 
     // The name last: whoever sees it sees the devices present at start-up.
@@ -131,9 +131,9 @@ std::optional<std::string> Daemon::reload()
         config_ = std::move(fresh);
         config_error_.clear();
         devices_->apply(config_);
-        log(LOG_NOTICE, "configuration reloaded" +
-                            (config_.source.empty() ? std::string(" (built-in defaults)")
-                                                    : " from " + config_.source));
+        log(LOG_NOTICE,
+            "configuration reloaded" + (config_.source.empty() ? std::string(" (built-in defaults)")
+                                                               : " from " + config_.source));
     } catch (const config::ConfigError& e) {
         error = e.what();
         config_error_ = e.what();
@@ -187,9 +187,10 @@ void Daemon::feed_watchdog(Clock::time_point now)
 {
     if (now < next_ping_)
         return;
-    const auto interval = notifier_.ping_interval() ? std::chrono::duration_cast<Clock::duration>(
-                                                          *notifier_.ping_interval())
-                                                    : Clock::duration(default_check_interval);
+    const auto interval =
+        notifier_.ping_interval()
+            ? std::chrono::duration_cast<Clock::duration>(*notifier_.ping_interval())
+            : Clock::duration(default_check_interval);
     next_ping_ = now + interval;
     std::string hung;
     for (const auto& [name, device] : devices_->devices())
@@ -210,14 +211,13 @@ void Daemon::update_status()
 {
     std::size_t channels = 0;
     std::size_t alarms = 0;
-    for (const auto& [name, device] : devices_->devices())
-    {
+    for (const auto& [name, device] : devices_->devices()) {
         channels += device->channel_count();
         alarms += device->active_alarm_count();
     }
-    std::string text = "monitoring " + std::to_string(devices_->devices().size()) +
-                       " device(s), " + std::to_string(channels) + " channel(s), " +
-                       std::to_string(alarms) + " alarm(s) active";
+    std::string text = "monitoring " + std::to_string(devices_->devices().size()) + " device(s), " +
+                       std::to_string(channels) + " channel(s), " + std::to_string(alarms) +
+                       " alarm(s) active";
     if (!config_error_.empty())
         text += "; last reload rejected";
     notifier_.status(text);
@@ -237,7 +237,8 @@ int Daemon::poll_timeout_ms(Clock::time_point now) const
     const sdbus::IConnection::PollData bus = bus_->getEventLoopPollData();
     if (bus.timeout_usec != std::numeric_limits<std::uint64_t>::max()) {
         const std::int64_t left_us = static_cast<std::int64_t>(bus.timeout_usec) - monotonic_us();
-        timeout = std::min(timeout, static_cast<int>(std::max<std::int64_t>(0, (left_us + 999) / 1000)));
+        timeout =
+            std::min(timeout, static_cast<int>(std::max<std::int64_t>(0, (left_us + 999) / 1000)));
     }
     return timeout;
 }

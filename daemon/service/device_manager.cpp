@@ -9,10 +9,7 @@
 
 namespace cmrd::service {
 
-DeviceManager::DeviceManager(sdbus::IConnection& connection)
-    : connection_(connection)
-{
-}
+DeviceManager::DeviceManager(sdbus::IConnection& connection) : connection_(connection) {}
 
 DeviceManager::~DeviceManager()
 {
@@ -50,7 +47,8 @@ void DeviceManager::reconcile()
 
     for (auto it = running_.begin(); it != running_.end();) {
         const auto wanted = plan.devices.find(it->first);
-        if (wanted == plan.devices.end() || wanted->second.capture_key != capture_keys_[it->first]) {
+        if (wanted == plan.devices.end() ||
+            wanted->second.capture_key != capture_keys_[it->first]) {
             log(LOG_INFO, "stopping " + it->first +
                               (wanted == plan.devices.end() ? "" : " (capture settings changed)"));
             capture_keys_.erase(it->first);
@@ -73,7 +71,8 @@ void DeviceManager::start(const std::string& name, PlannedDevice& planned)
         running_.emplace(name, std::move(device));
         capture_keys_[name] = planned.capture_key;
     } catch (const std::exception& e) {
-        log(LOG_ERR, "cannot monitor " + name + " (" + planned.setup.capture.pcm + "): " + e.what());
+        log(LOG_ERR,
+            "cannot monitor " + name + " (" + planned.setup.capture.pcm + "): " + e.what());
     }
 }
 

@@ -15,9 +15,7 @@ namespace cmrd::service {
 
 DeviceObject::DeviceObject(sdbus::IConnection& connection, std::string path,
                            DeviceIdentity identity)
-    : AdaptorInterfaces(connection, path)
-    , path_(std::move(path))
-    , identity_(std::move(identity))
+    : AdaptorInterfaces(connection, path), path_(std::move(path)), identity_(std::move(identity))
 {
     published_ = current_;
     registerAdaptor();

@@ -30,9 +30,8 @@ struct DeviceFigures {
 
 /// Serves a device's identity and capture status as properties; update() / flush() as for
 /// ChannelObject. Announces itself and its end with InterfacesAdded / InterfacesRemoved.
-class DeviceObject final
-    : public sdbus::AdaptorInterfaces<org::cmrd::Monitor1::Device_adaptor,
-                                      sdbus::ManagedObject_adaptor> {
+class DeviceObject final : public sdbus::AdaptorInterfaces<org::cmrd::Monitor1::Device_adaptor,
+                                                           sdbus::ManagedObject_adaptor> {
 public:
     DeviceObject(sdbus::IConnection& connection, std::string path, DeviceIdentity identity);
     ~DeviceObject();

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cmr/layout.hpp"
+
 #include "config/card_plan.hpp"
 #include "config/effective_settings.hpp"
 

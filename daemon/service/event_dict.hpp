@@ -15,8 +15,8 @@
 namespace cmrd::service {
 
 using FiguresDict = std::map<std::string, sdbus::Variant>;
-using BusEvent = sdbus::Struct<std::uint64_t, std::int64_t, std::string, std::string,
-                               std::string, std::string, FiguresDict>;
+using BusEvent = sdbus::Struct<std::uint64_t, std::int64_t, std::string, std::string, std::string,
+                               std::string, FiguresDict>;
 
 /// device, channel, sequence, time_us and every figure present (absent keys = unknown).
 [[nodiscard]] FiguresDict figures_dict(const events::Event& event);

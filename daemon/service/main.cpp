@@ -2,6 +2,7 @@
 // cmrd: the daemon's thin main. Everything else lives in the cmrd-core library
 // (daemon/service/daemon.hpp and the areas it assembles), so tests link the same code.
 
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -11,6 +12,8 @@
 
 int main(int argc, char** argv)
 {
+    // Logs go to stderr when journald is absent: a closed pipe there must not end the daemon.
+    std::signal(SIGPIPE, SIG_IGN);
     const cmrd::service::ParsedOptions parsed = cmrd::service::parse_options(argc, argv);
     if (!parsed.options)
         return parsed.exit_status;

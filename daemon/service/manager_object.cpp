@@ -9,11 +9,8 @@
 
 namespace cmrd::service {
 
-ManagerObject::ManagerObject(sdbus::IConnection& connection, ManagerHooks hooks,
-                             AdminPolicy admins)
-    : AdaptorInterfaces(connection, bus::root_path)
-    , hooks_(std::move(hooks))
-    , admins_(admins)
+ManagerObject::ManagerObject(sdbus::IConnection& connection, ManagerHooks hooks, AdminPolicy admins)
+    : AdaptorInterfaces(connection, bus::root_path), hooks_(std::move(hooks)), admins_(admins)
 {
     registerAdaptor();
 }
@@ -37,8 +34,7 @@ void ManagerObject::announce(const std::string& channel_path, const events::Even
 
 void ManagerObject::config_changed()
 {
-    getObject().emitPropertiesChangedSignal(bus::manager_interface,
-                                            {"ConfigFile", "ConfigError"});
+    getObject().emitPropertiesChangedSignal(bus::manager_interface, {"ConfigFile", "ConfigError"});
 }
 
 std::vector<BusEvent> ManagerObject::GetEvents(const int64_t& since_us)
@@ -65,12 +61,11 @@ void ManagerObject::require_admin()
     const gid_t gid = call->getCredsGid();
     const std::vector<gid_t> groups = call->getCredsSupplementaryGids();
     if (!admins_.allows(uid, gid, groups)) {
-        log(LOG_NOTICE, "Reload refused to uid " + std::to_string(uid) + " (" +
-                            call->getSender() + "): not an administrator");
+        log(LOG_NOTICE, "Reload refused to uid " + std::to_string(uid) + " (" + call->getSender() +
+                            "): not an administrator");
         throw sdbus::Error(bus::error_access_denied,
                            "Reload is for administrators only (root" +
-                               std::string(admins_.admin_group ? " or the admin group" : "") +
-                               ")");
+                               std::string(admins_.admin_group ? " or the admin group" : "") + ")");
     }
 }
 

@@ -30,9 +30,8 @@ struct ManagerHooks {
 
 /// Method handlers never let an exception escape (sdbus-c++ would end the process): failures
 /// become D-Bus errors with a message.
-class ManagerObject final
-    : public sdbus::AdaptorInterfaces<org::cmrd::Monitor1::Manager_adaptor,
-                                      sdbus::ObjectManager_adaptor> {
+class ManagerObject final : public sdbus::AdaptorInterfaces<org::cmrd::Monitor1::Manager_adaptor,
+                                                            sdbus::ObjectManager_adaptor> {
 public:
     ManagerObject(sdbus::IConnection& connection, ManagerHooks hooks, AdminPolicy admins);
     ~ManagerObject();

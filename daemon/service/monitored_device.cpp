@@ -58,8 +58,7 @@ std::vector<std::string> active_alarm_names(const cmr::AlarmEngine& engine, std:
 } // namespace
 
 MonitoredDevice::MonitoredDevice(sdbus::IConnection& connection, DeviceSetup setup)
-    : connection_(connection)
-    , setup_(std::move(setup))
+    : connection_(connection), setup_(std::move(setup))
 {
     const std::string path = bus::device_path(setup_.identity.name);
     device_ = std::make_unique<DeviceObject>(connection_, path, setup_.identity);

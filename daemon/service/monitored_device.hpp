@@ -13,10 +13,11 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include "cmr/alarm_engine.hpp"
+
 #include "capture/capture_config.hpp"
 #include "capture/capture_engine.hpp"
 #include "capture/capture_snapshot.hpp"
-#include "cmr/alarm_engine.hpp"
 #include "events/event.hpp"
 #include "service/channel_object.hpp"
 #include "service/device_object.hpp"
