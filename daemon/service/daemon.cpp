@@ -71,8 +71,13 @@ Daemon::Daemon(Options options) : options_(std::move(options))
     hooks.reload = [this] { return reload(); };
     hooks.config_file = [this] { return config_.source; };
     hooks.config_error = [this] { return config_error_; };
-    manager_ = std::make_unique<ManagerObject>(*bus_, std::move(hooks),
-                                               admin_policy_for_group(CMRD_ADMIN_GROUP));
+    AdminPolicy admins;
+    try {
+        admins = admin_policy_for_group(CMRD_ADMIN_GROUP);
+    } catch (const std::runtime_error& e) {
+        log(LOG_ERR, std::string(e.what()) + ": Reload is for root only");
+    }
+    manager_ = std::make_unique<ManagerObject>(*bus_, std::move(hooks), admins);
     devices_ = std::make_unique<DeviceManager>(*bus_);
     devices_->apply(config_);
 
@@ -155,7 +160,7 @@ void Daemon::handle_signals()
     }
 }
 
-void Daemon::handle_cards(std::vector<devices::CardEvent> events)
+void Daemon::handle_cards(const std::vector<devices::CardEvent>& events)
 {
     for (const devices::CardEvent& event : events)
         devices_->on_card(event);

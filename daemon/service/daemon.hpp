@@ -41,7 +41,7 @@ private:
     [[nodiscard]] config::DaemonConfig read_config() const;
     std::optional<std::string> reload();
     void handle_signals();
-    void handle_cards(std::vector<devices::CardEvent> events);
+    void handle_cards(const std::vector<devices::CardEvent>& events);
     void record(const AlarmChange& change);
     void feed_watchdog(Clock::time_point now);
     void update_status();

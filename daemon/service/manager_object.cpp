@@ -58,9 +58,7 @@ void ManagerObject::require_admin()
     if (call == nullptr)
         throw sdbus::Error(bus::error_failed, "no caller to check");
     const uid_t uid = call->getCredsUid();
-    const gid_t gid = call->getCredsGid();
-    const std::vector<gid_t> groups = call->getCredsSupplementaryGids();
-    if (!admins_.allows(uid, gid, groups)) {
+    if (!admins_.allows(uid)) {
         log(LOG_NOTICE, "Reload refused to uid " + std::to_string(uid) + " (" + call->getSender() +
                             "): not an administrator");
         throw sdbus::Error(bus::error_access_denied,

@@ -16,6 +16,8 @@ namespace cmrd::service {
 ParsedOptions parse_options(int argc, char** argv)
 {
     Options options;
+    // Read once, before any thread exists.
+    // NOLINTNEXTLINE(concurrency-mt-unsafe)
     if (const char* dir = std::getenv("STATE_DIRECTORY"); dir != nullptr && *dir != '\0') {
         // systemd may pass several colon-separated directories; ours is the first.
         const std::string dirs(dir);
@@ -26,8 +28,9 @@ ParsedOptions parse_options(int argc, char** argv)
                  "common-mode rejection, and publishes it on D-Bus",
                  "cmrd");
     app.set_version_flag("--version", std::string(version));
-    CLI::Option* config = app.add_option("--config", options.config_path,
-                                         "configuration file (default /etc/cmrd/cmrd.toml)");
+    CLI::Option* config =
+        app.add_option("--config", options.config_path,
+                       "configuration file (default " CMRD_SYSCONFDIR "/cmrd/cmrd.toml)");
     app.add_option("--state-dir", options.state_dir,
                    "directory of the event log (default $STATE_DIRECTORY or /var/lib/cmrd)");
     app.add_option("--bus", options.bus,

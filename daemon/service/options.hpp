@@ -9,10 +9,11 @@
 namespace cmrd::service {
 
 struct Options {
-    /// The configuration file. When not given on the command line, /etc/cmrd/cmrd.toml is
+    /// The configuration file. When not given on the command line, SYSCONFDIR/cmrd/cmrd.toml
+    /// (/etc/cmrd/cmrd.toml in a --prefix=/usr build, where `meson install` puts it) is
     /// read if it exists, and built-in defaults apply if it does not; a file named with
     /// --config must exist.
-    std::string config_path = "/etc/cmrd/cmrd.toml";
+    std::string config_path = CMRD_SYSCONFDIR "/cmrd/cmrd.toml";
     bool config_explicit = false;
     /// Where the event log lives: --state-dir, else $STATE_DIRECTORY (set by systemd's
     /// StateDirectory=), else /var/lib/cmrd.
