@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "monitor_client.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "monitor1_proxy.h"
+
+namespace cmrd::service::testing {
+
+/// The generated Manager proxy and the standard ObjectManager proxy on the root object,
+/// handing their signals to the client.
+class MonitorClient::Signals final
+    : public sdbus::ProxyInterfaces<org::cmrd::Monitor1::Manager_proxy,
+                                    sdbus::ObjectManager_proxy> {
+public:
+    Signals(sdbus::IConnection& connection, MonitorClient& client)
+        : ProxyInterfaces(connection, service_name, root_path), client_(client)
+    {
+        registerProxy();
+    }
+    ~Signals() { unregisterProxy(); }
+    Signals(const Signals&) = delete;
+    Signals& operator=(const Signals&) = delete;
+
+private:
+    void onAlarmRaised(const sdbus::ObjectPath& channel, const std::string& alarm,
+                       const VariantMap& figures) override
+    {
+        client_.add(AlarmSignal{Clock::now(), true, channel, alarm, figures});
+    }
+    void onAlarmCleared(const sdbus::ObjectPath& channel, const std::string& alarm,
+                        const VariantMap& figures) override
+    {
+        client_.add(AlarmSignal{Clock::now(), false, channel, alarm, figures});
+    }
+    void onInterfacesAdded(const sdbus::ObjectPath& path,
+                           const std::map<std::string, VariantMap>& interfaces) override
+    {
+        InterfacesSignal signal{Clock::now(), true, path, {}, interfaces};
+        for (const auto& [name, properties] : interfaces)
+            signal.interfaces.push_back(name);
+        client_.add(std::move(signal));
+    }
+    void onInterfacesRemoved(const sdbus::ObjectPath& path,
+                             const std::vector<std::string>& interfaces) override
+    {
+        client_.add(InterfacesSignal{Clock::now(), false, path, interfaces, {}});
+    }
+
+    MonitorClient& client_;
+};
+
+double AlarmSignal::stream_time_s() const
+{
+    return number(figures, "stream_time_s");
+}
+
+MonitorClient::MonitorClient(const std::string& address)
+    : connection_(sdbus::createSessionBusConnectionWithAddress(address))
+{
+    signals_ = std::make_unique<Signals>(*connection_, *this);
+    properties_match_ = connection_->addMatch(
+        std::string("type='signal',sender='") + service_name +
+            "',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged'",
+        [this](sdbus::Message& message) {
+            // An exception must not reach sdbus-c++'s loop (it would end the test process).
+            try {
+                PropertiesSignal signal{Clock::now(), message.getPath(), {}, {}};
+                std::vector<std::string> invalidated;
+                message >> signal.interface >> signal.changed >> invalidated;
+                add(std::move(signal));
+            } catch (const sdbus::Error&) {
+                add(PropertiesSignal{Clock::now(), message.getPath(), "(unreadable)", {}});
+            }
+        });
+    connection_->enterEventLoopAsync();
+}
+
+MonitorClient::~MonitorClient()
+{
+    // The loop thread stops before the handlers' objects go.
+    connection_->leaveEventLoop();
+    properties_match_.reset();
+    signals_.reset();
+}
+
+void MonitorClient::add(AlarmSignal signal)
+{
+    {
+        const std::lock_guard lock(mutex_);
+        recording_.alarms.push_back(std::move(signal));
+    }
+    changed_.notify_all();
+}
+
+void MonitorClient::add(InterfacesSignal signal)
+{
+    {
+        const std::lock_guard lock(mutex_);
+        recording_.interfaces.push_back(std::move(signal));
+    }
+    changed_.notify_all();
+}
+
+void MonitorClient::add(PropertiesSignal signal)
+{
+    {
+        const std::lock_guard lock(mutex_);
+        recording_.properties.push_back(std::move(signal));
+    }
+    changed_.notify_all();
+}
+
+bool MonitorClient::wait_for(const std::function<bool(const Recording&)>& done,
+                             Clock::duration timeout)
+{
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return done(recording_); });
+}
+
+Recording MonitorClient::recording() const
+{
+    const std::lock_guard lock(mutex_);
+    return recording_;
+}
+
+std::vector<BusEvent> MonitorClient::get_events(std::int64_t since_us)
+{
+    return signals_->GetEvents(since_us);
+}
+
+void MonitorClient::reload()
+{
+    signals_->Reload();
+}
+
+ManagedObjects MonitorClient::managed_objects()
+{
+    return signals_->GetManagedObjects();
+}
+
+sdbus::Variant MonitorClient::property(const std::string& path, const std::string& interface,
+                                       const std::string& name)
+{
+    const auto proxy = sdbus::createProxy(*connection_, service_name, path);
+    return proxy->getProperty(name).onInterface(interface);
+}
+
+VariantMap MonitorClient::properties(const std::string& path, const std::string& interface)
+{
+    const auto proxy = sdbus::createProxy(*connection_, service_name, path);
+    VariantMap values;
+    proxy->callMethod("GetAll")
+        .onInterface("org.freedesktop.DBus.Properties")
+        .withArguments(interface)
+        .storeResultsTo(values);
+    return values;
+}
+
+std::optional<pid_t> MonitorClient::owner_pid()
+{
+    const auto bus =
+        sdbus::createProxy(*connection_, "org.freedesktop.DBus", "/org/freedesktop/DBus");
+    try {
+        std::uint32_t pid = 0;
+        bus->callMethod("GetConnectionUnixProcessID")
+            .onInterface("org.freedesktop.DBus")
+            .withArguments(std::string(service_name))
+            .storeResultsTo(pid);
+        return static_cast<pid_t>(pid);
+    } catch (const sdbus::Error& e) {
+        if (e.getName() == "org.freedesktop.DBus.Error.NameHasNoOwner")
+            return std::nullopt;
+        throw;
+    }
+}
+
+double number(const VariantMap& values, const std::string& name)
+{
+    const auto found = values.find(name);
+    if (found == values.end() || !found->second.containsValueOfType<double>())
+        return std::numeric_limits<double>::quiet_NaN();
+    return found->second.get<double>();
+}
+
+std::string text(const VariantMap& values, const std::string& name)
+{
+    const auto found = values.find(name);
+    if (found == values.end() || !found->second.containsValueOfType<std::string>())
+        return {};
+    return found->second.get<std::string>();
+}
+
+} // namespace cmrd::service::testing
