@@ -59,11 +59,14 @@ TEST(DaemonEventLog, EventsSurviveKill9AndNumberingContinues)
     ASSERT_TRUE(client.wait_for(
         [](const Recording& r) { return r.alarms.size() >= alarms_before_kill; }, alarm_timeout))
         << rig.cmrd().log_text();
+    // cmrd logs an event before announcing it: every alarm received so far is in the log,
+    // under the sequence number it was announced with (the snapshot comes first, as more
+    // alarms may arrive meanwhile).
+    const Recording announced = client.recording();
     const std::vector<BusEvent> before = client.get_events(0);
     ASSERT_GE(before.size(), alarms_before_kill);
     expect_consecutive_from_one(before);
-    // Each announced alarm is in the log under the sequence number it was announced with.
-    for (const AlarmSignal& signal : client.recording().alarms) {
+    for (const AlarmSignal& signal : announced.alarms) {
         const auto sequence = signal.figures.at("sequence").get<std::uint64_t>();
         ASSERT_LE(sequence, before.size());
         EXPECT_EQ(before[sequence - 1].get<4>(), signal.alarm);
