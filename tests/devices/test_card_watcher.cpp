@@ -383,7 +383,7 @@ TEST(CardWatcher, ResynchroniseRecoversLostEvents)
 // neither descriptors nor heap grow. Heap is measured with mallinfo2 (bytes in use), after a
 // warm-up that lets libudev, umockdev and the allocator reach their steady state. A leak of
 // one CardInfo per cycle (about 400 bytes with its strings) would add 80 kB over 200 cycles;
-// the tolerance, 16 kB, is under a fifth of that and above the noise measured (a few kB).
+// the tolerance, 16 kB, is a fifth of that and far above the growth measured (under 1 kB).
 TEST(CardWatcher, RepeatedHotplugLeaksNothing)
 {
     SoundTestbed testbed;
@@ -413,7 +413,11 @@ TEST(CardWatcher, RepeatedHotplugLeaksNothing)
     const std::size_t growth = heap_after > heap_before ? heap_after - heap_before : 0;
     RecordProperty("heap_growth_bytes", std::to_string(growth));
     std::printf("heap in use: %zu -> %zu bytes over %d cycles\n", heap_before, heap_after, rounds);
-    EXPECT_LT(growth, heap_tolerance);
+    if (heap_before == 0 && heap_after == 0)
+        // A sanitizer's allocator keeps mallinfo2 at zero; LeakSanitizer checks leaks there.
+        std::printf("heap not measurable with this allocator: growth not checked\n");
+    else
+        EXPECT_LT(growth, heap_tolerance);
     EXPECT_TRUE(watcher.take_errors().empty());
 }
 
