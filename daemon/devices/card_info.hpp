@@ -2,7 +2,7 @@
 #pragma once
 /// @file card_info.hpp
 /// What cmrd knows about a sound card from udev: identity (for matching config entries and
-/// naming the device) and the CMRD_* properties set by udev rules (udev/70-cmrd.rules).
+/// naming the device) and the CMRD_* properties set by udev rules (udev/80-cmrd.rules).
 
 #include <string>
 

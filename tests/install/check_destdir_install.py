@@ -171,12 +171,16 @@ def main():
                   f"udev rules at {udev_dir}/rules.d/{name}")
 
         example = os.path.join(args.source_dir, "daemon/config/cmrd.toml")
-        if os.path.exists(example):
-            installed = under(destdir, config)
-            check(os.path.isfile(installed) and filecmp.cmp(installed, example, shallow=False),
-                  f"example configuration at {config}")
-        else:
-            print("(no daemon/config/cmrd.toml in the source tree yet)")
+        installed = under(destdir, config)
+        check(os.path.isfile(installed) and filecmp.cmp(installed, example, shallow=False),
+              f"example configuration at {config}")
+
+        catalog_dir = pkg_config_variable("systemd", "catalogdir",
+                                          os.path.join(prefix, "lib/systemd/catalog"))
+        catalog = os.path.join(args.source_dir, "systemd/cmrd.catalog")
+        installed = under(destdir, os.path.join(catalog_dir, "cmrd.catalog"))
+        check(os.path.isfile(installed) and filecmp.cmp(installed, catalog, shallow=False),
+              f"journal catalog at {catalog_dir}/cmrd.catalog")
 
         for binary in args.binary:
             dir_option, name = binary.split(":")
