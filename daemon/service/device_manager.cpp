@@ -81,7 +81,7 @@ void DeviceManager::reopen_gone(Clock::time_point now, Clock::duration retry_aft
     for (auto& [name, device] : running_)
         try {
             if (device->reopen_if_gone(now, retry_after))
-                log(LOG_INFO, "reopening " + name + " (" + device->capture_config().pcm + ")");
+                log(LOG_DEBUG, "reopening " + name + " (" + device->capture_config().pcm + ")");
         } catch (const std::exception& e) {
             log(LOG_ERR, "cannot reopen " + name + ": " + e.what());
         }

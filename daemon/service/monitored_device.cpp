@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "capture/capture_state.hpp"
+#include "capture/sample_format.hpp"
+#include "service/log.hpp"
 #include "service/object_paths.hpp"
 
 namespace cmrd::service {
@@ -113,11 +115,50 @@ std::vector<AlarmChange> MonitoredDevice::on_notify()
     (void)engine_->wait(std::chrono::milliseconds(0));
     take_snapshot(changes);
     const capture::CaptureStatus status = engine_->status();
+    log_state_change(status);
     if (thread_has_ended(status.state) && !ended_at_)
         ended_at_ = Clock::now();
     device_->update(DeviceFigures{status, snapshot_.mains_hz});
     dirty_ = true;
     return changes;
+}
+
+void MonitoredDevice::log_state_change(const capture::CaptureStatus& status)
+{
+    using capture::CaptureState;
+    if (logged_state_ == status.state)
+        return;
+    if (status.state == CaptureState::running)
+        failed_reopens_ = 0;
+    const std::string& name = setup_.identity.name;
+    const std::string& pcm = setup_.capture.pcm;
+    switch (status.state) {
+    case CaptureState::running:
+        log(LOG_INFO, name + ": capturing " + std::to_string(status.channels) + " inputs of " +
+                          pcm + ", " +
+                          (status.format ? std::string(capture::to_string(*status.format)) : "?") +
+                          " at " + std::to_string(status.rate) + " Hz, " +
+                          std::to_string(status.period_frames) + "-frame periods, " +
+                          (status.is_realtime()
+                               ? "real-time priority " + std::to_string(status.realtime_priority)
+                               : "normal priority (" + status.realtime_detail + ")"));
+        break;
+    case CaptureState::busy:
+    case CaptureState::stalled:
+    case CaptureState::disconnected:
+        log(LOG_WARNING, name + " (" + pcm + "): " + std::string(capture::to_string(status.state)) +
+                             (status.last_error.empty() ? "" : ": " + status.last_error));
+        break;
+    case CaptureState::error:
+        log(LOG_ERR, name + " (" + pcm + "): capture failed: " + status.last_error +
+                         (setup_.reopen_when_gone ? " (retrying every few seconds)" : ""));
+        break;
+    default:
+        // Starting, overrun recovery, suspend: transient and counted. Not remembered either,
+        // so a device failing the same way after each reopen is logged once.
+        return;
+    }
+    logged_state_ = status.state;
 }
 
 void MonitoredDevice::take_snapshot(std::vector<AlarmChange>& changes)
@@ -200,8 +241,11 @@ bool MonitoredDevice::capture_alive(Clock::time_point now, Clock::duration limit
 
 bool MonitoredDevice::reopen_if_gone(Clock::time_point now, Clock::duration retry_after)
 {
-    if (!setup_.reopen_when_gone || !ended_at_ || now - *ended_at_ < retry_after)
+    // Back off while the device stays away: retry_after, doubling up to 16 times as long.
+    const auto wait = retry_after * (1 << std::min(failed_reopens_, 4));
+    if (!setup_.reopen_when_gone || !ended_at_ || now - *ended_at_ < wait)
         return false;
+    ++failed_reopens_; // reset once the device runs again
     engine_->stop();
     time_offset_s_ = last_time_s_;
     snapshot_ = capture::CaptureSnapshot{};

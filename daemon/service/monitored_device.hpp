@@ -73,7 +73,8 @@ public:
     [[nodiscard]] bool capture_alive(Clock::time_point now, Clock::duration limit);
 
     /// For static devices: reopens the PCM when the capture thread has ended (disconnected,
-    /// error) and @p retry_after has passed since it ended. @return whether it restarted.
+    /// error) and @p retry_after has passed since it ended (doubling after each reopen that
+    /// did not get the device running, up to 16 times). @return whether it restarted.
     bool reopen_if_gone(Clock::time_point now, Clock::duration retry_after);
 
     /// Replaces the alarm thresholds (configuration reload), keeping alarm states.
@@ -91,6 +92,7 @@ private:
     void make_channels(const cmr::Layout& layout);
     std::vector<cmr::AlarmThresholds> thresholds_per_channel() const;
     void take_snapshot(std::vector<AlarmChange>& changes);
+    void log_state_change(const capture::CaptureStatus& status);
 
     sdbus::IConnection& connection_;
     DeviceSetup setup_;
@@ -107,6 +109,8 @@ private:
     std::uint64_t last_heartbeat_ = 0;
     Clock::time_point heartbeat_seen_ = Clock::now();
     std::optional<Clock::time_point> ended_at_;
+    std::optional<capture::CaptureState> logged_state_;
+    int failed_reopens_ = 0;
 };
 
 } // namespace cmrd::service
