@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "client/alarm_change.hpp"
+
+namespace cmrctl::client {
+namespace {
+
+template <typename T> std::optional<T> field(const PropertyMap& figures, const char* key)
+{
+    const auto found = figures.find(key);
+    if (found == figures.end())
+        return std::nullopt;
+    if (!found->second.containsValueOfType<T>())
+        throw ProtocolError(std::string("cmrd sent alarm figure '") + key + "' as type '" +
+                            found->second.peekValueType() + "', expected '" +
+                            sdbus::signature_of<T>::str() + "'");
+    return found->second.get<T>();
+}
+
+std::optional<double> number(const PropertyMap& figures, const char* key)
+{
+    const std::optional<double> value = field<double>(figures, key);
+    return value ? optional_number(*value) : std::nullopt;
+}
+
+std::string text(const PropertyMap& figures, const char* key)
+{
+    return field<std::string>(figures, key).value_or(std::string());
+}
+
+} // namespace
+
+AlarmFigures decode_figures(const PropertyMap& figures)
+{
+    AlarmFigures out;
+    out.device = text(figures, "device");
+    out.channel = text(figures, "channel");
+    out.sequence = field<std::uint64_t>(figures, "sequence");
+    out.time_us = field<std::int64_t>(figures, "time_us");
+    out.mains_hz = number(figures, "mains_hz");
+    out.hum_dbfs = number(figures, "hum_dbfs");
+    out.cm_hum_dbfs = number(figures, "cm_hum_dbfs");
+    out.cmrr_db = number(figures, "cmrr_db");
+    out.cmrr_kind = text(figures, "cmrr_kind");
+    out.symmetry = text(figures, "symmetry");
+    out.value = number(figures, "value");
+    out.stream_time_s = number(figures, "stream_time_s");
+    return out;
+}
+
+AlarmChange decode_event(const BusEvent& event)
+{
+    AlarmChange change;
+    change.figures = decode_figures(std::get<6>(event));
+    change.figures.sequence = std::get<0>(event);
+    change.figures.time_us = std::get<1>(event);
+    change.figures.device = std::get<2>(event);
+    change.figures.channel = std::get<3>(event);
+    change.alarm = parse_alarm_kind(std::get<4>(event));
+    const std::string& action = std::get<5>(event);
+    if (action != "raised" && action != "cleared")
+        throw ProtocolError("cmrd sent an unknown alarm action '" + action + "'");
+    change.raised = action == "raised";
+    return change;
+}
+
+const char* action_name(bool raised)
+{
+    return raised ? "raised" : "cleared";
+}
+
+} // namespace cmrctl::client

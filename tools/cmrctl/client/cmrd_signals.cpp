@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "client/cmrd_signals.hpp"
+
+#include <sdbus-c++/Error.h>
+#include <sdbus-c++/IConnection.h>
+#include <sdbus-c++/Message.h>
+
+#include "client/bus_names.hpp"
+#include "client/cmrd_client.hpp"
+#include "client/cmrd_errors.hpp"
+
+namespace cmrctl::client {
+namespace {
+
+/// PropertiesChanged of any object in cmrd's tree (one rule instead of a proxy per object).
+std::string properties_rule()
+{
+    return std::string("type='signal',sender='") + service_name +
+           "',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
+           "path_namespace='" +
+           root_path + "'";
+}
+
+/// The bus daemon's announcement that org.cmrd.Monitor1 changed hands.
+std::string owner_rule()
+{
+    return std::string("type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
+                       "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='") +
+           service_name + "'";
+}
+
+} // namespace
+
+template <typename... Args>
+std::function<void(Args...)> CmrdSignals::guarded(std::function<void(Args...)> handler)
+{
+    if (!handler)
+        return {};
+    return [this, handler = std::move(handler)](Args... args) {
+        try {
+            handler(args...);
+        } catch (...) {
+            if (!pending_)
+                pending_ = std::current_exception();
+        }
+    };
+}
+
+CmrdSignals::CmrdSignals(CmrdClient& client, CmrdSignalHandlers handlers)
+{
+    sdbus::IConnection& connection = client.connection();
+    // Decoding a message can throw too: the whole message handler is guarded.
+    using MessageHandler = std::function<void(sdbus::Message&)>;
+    try {
+        // The bus's own signal first: from here on no restart of cmrd can go unnoticed.
+        if (handlers.owner_changed)
+            owner_ = connection.addMatch(
+                owner_rule(), guarded(MessageHandler([on_owner = std::move(handlers.owner_changed)](
+                                                         sdbus::Message& message) {
+                    std::string name;
+                    std::string old_owner;
+                    std::string new_owner;
+                    message >> name >> old_owner >> new_owner;
+                    on_owner(!new_owner.empty());
+                })));
+        if (handlers.properties_changed)
+            properties_ = connection.addMatch(
+                properties_rule(),
+                guarded(MessageHandler(
+                    [on_change = std::move(handlers.properties_changed)](sdbus::Message& message) {
+                        std::string interface;
+                        PropertyMap changed;
+                        std::vector<std::string> invalidated;
+                        message >> interface >> changed >> invalidated;
+                        on_change(message.getPath(), interface, changed, invalidated);
+                    })));
+        RootSignalHandlers root;
+        root.alarm = guarded(std::move(handlers.alarm));
+        root.interfaces_added = guarded(std::move(handlers.interfaces_added));
+        root.interfaces_removed = guarded(std::move(handlers.interfaces_removed));
+        root_ = std::make_unique<RootProxy>(connection, std::move(root));
+    } catch (const sdbus::Error& error) {
+        throw_translated(error, client.bus().description());
+    }
+}
+
+CmrdSignals::~CmrdSignals() = default;
+
+void CmrdSignals::rethrow_pending()
+{
+    if (pending_)
+        std::rethrow_exception(std::exchange(pending_, nullptr));
+}
+
+} // namespace cmrctl::client

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "client/root_proxy.hpp"
+
+#include "client/bus_names.hpp"
+
+namespace cmrctl::client {
+
+RootProxy::RootProxy(sdbus::IConnection& connection)
+    : ProxyInterfaces(connection, service_name, root_path)
+{
+    // No registerProxy(): the generated constructors only prepared the signal handlers;
+    // without registration no match rule reaches the bus and method calls still work.
+}
+
+RootProxy::RootProxy(sdbus::IConnection& connection, RootSignalHandlers handlers)
+    : ProxyInterfaces(connection, service_name, root_path), handlers_(std::move(handlers))
+{
+    registerProxy();
+}
+
+RootProxy::~RootProxy()
+{
+    unregisterProxy();
+}
+
+void RootProxy::onAlarmRaised(const sdbus::ObjectPath& channel, const std::string& alarm,
+                              const std::map<std::string, sdbus::Variant>& figures)
+{
+    if (handlers_.alarm)
+        handlers_.alarm(channel, alarm, figures, true);
+}
+
+void RootProxy::onAlarmCleared(const sdbus::ObjectPath& channel, const std::string& alarm,
+                               const std::map<std::string, sdbus::Variant>& figures)
+{
+    if (handlers_.alarm)
+        handlers_.alarm(channel, alarm, figures, false);
+}
+
+void RootProxy::onInterfacesAdded(const sdbus::ObjectPath& path, const InterfaceMap& interfaces)
+{
+    if (handlers_.interfaces_added)
+        handlers_.interfaces_added(path, interfaces);
+}
+
+void RootProxy::onInterfacesRemoved(const sdbus::ObjectPath& path,
+                                    const std::vector<std::string>& interfaces)
+{
+    if (handlers_.interfaces_removed)
+        handlers_.interfaces_removed(path, interfaces);
+}
+
+} // namespace cmrctl::client
