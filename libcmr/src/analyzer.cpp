@@ -187,6 +187,7 @@ AnalyzerImpl::AnalyzerImpl(const AnalyzerConfig& config)
     for (std::size_t i = 0; i < signals; ++i)
         long_spectra_.push_back(long_fft_->alloc_spectrum());
     long_views_.resize(signals);
+    long_input_d_ = long_fft_->alloc_input();
     short_spectrum_ = short_fft_->alloc_spectrum();
     scratch_.resize(2 * std::max(long_geometry_.floor_span, short_geometry_.floor_span) + 8);
 
@@ -220,6 +221,7 @@ AnalyzerImpl::~AnalyzerImpl()
     for (auto* s : long_spectra_)
         RealFft::free_spectrum(s);
     RealFft::free_spectrum(short_spectrum_);
+    RealFft::free_input(long_input_d_);
 }
 
 std::size_t AnalyzerImpl::statistics_delay() const
@@ -242,14 +244,11 @@ std::size_t AnalyzerImpl::consume(std::span<const float> interleaved)
     const std::size_t stride = decimator_->stride();
     float* buf = decimator_->input_buffer();
 
-    if (identity_map_)
-        copy_frames(interleaved.data(), input_count_, used, frames, buf, stride);
-    else
-        gather_frames(interleaved.data(), input_count_, used_.data(), used, frames, buf, stride);
-    // A NaN or infinity (a float source gone wrong) would poison every sum from here on.
-    non_finite_ += silence_non_finite(buf, frames, stride);
-    accumulate_statistics(buf, frames, stride, used, pair_count_, hop_full_.sum.data(),
-                          hop_full_.sumsq.data(), hop_full_.cross.data());
+    // Gather, full-band statistics and the NaN guard in one pass over the source: a NaN or
+    // infinity (a float source gone wrong) would poison every sum from here on.
+    non_finite_ += ingest_frames(
+        interleaved.data(), input_count_, identity_map_ ? nullptr : used_.data(), used, frames, buf,
+        stride, pair_count_, hop_full_.sum.data(), hop_full_.sumsq.data(), hop_full_.cross.data());
     hop_full_.count += static_cast<double>(frames);
     stats_left_ -= frames;
     if (stats_left_ == 0) {

@@ -6,6 +6,7 @@
 #include "cmr/units.hpp"
 
 #include "analyzer_impl.hpp"
+#include "block_kernels.hpp"
 
 namespace cmr::detail {
 namespace {
@@ -44,19 +45,17 @@ int AnalyzerImpl::harmonic_count(double hz) const
     return std::clamp(static_cast<int>(passband_hz_ / hz), 0, config_.harmonics);
 }
 
+const float* AnalyzerImpl::ring_tail(std::size_t input, std::size_t length) const
+{
+    // The last `length` decimated samples, contiguous since every ring is written twice.
+    return rings_[input].data() + ring_pos_ + ring_size_ - length;
+}
+
 void AnalyzerImpl::fill_window(std::size_t length, const Window& window, float* out,
                                std::size_t input_a, std::size_t input_b, float wa, float wb) const
 {
-    // The last `length` decimated samples; zero-phase: the window centre goes to index 0.
-    const std::size_t start = ring_pos_ + ring_size_ - length;
-    const float* a = rings_[input_a].data() + start;
-    const float* b = rings_[input_b].data() + start;
-    const float* w = window.samples().data();
-    const std::size_t half = length / 2;
-    for (std::size_t i = 0; i < half; ++i)
-        out[i + half] = w[i] * (wa * a[i] + wb * b[i]);
-    for (std::size_t i = half; i < length; ++i)
-        out[i - half] = w[i] * (wa * a[i] + wb * b[i]);
+    window_mix(ring_tail(input_a, length), ring_tail(input_b, length), window.samples().data(),
+               length, wa, wb, out);
 }
 
 void AnalyzerImpl::window_stats(BlockStats& full, BlockStats& band) const
@@ -239,20 +238,20 @@ void AnalyzerImpl::long_step()
     const std::size_t n = long_geometry_.fft_size;
     const std::size_t bins = n / 2 + 1;
     float* in = long_fft_->input().data();
-    auto transform = [&](std::size_t slot) {
-        long_fft_->execute(long_spectra_[slot]);
+    auto transform = [&](float* input, std::size_t slot) {
+        long_fft_->execute(input, long_spectra_[slot]);
         long_views_[slot] = {long_spectra_[slot], bins};
     };
     std::size_t single = 2 * pair_count_;
     for (const ChannelState& ch : channels_) {
         if (ch.spec.is_pair()) {
-            fill_window(n, *long_window_, in, ch.hot, ch.cold, 0.5F, 0.5F);
-            transform(ch.pair_index);
-            fill_window(n, *long_window_, in, ch.hot, ch.cold, 1.0F, -1.0F);
-            transform(pair_count_ + ch.pair_index);
+            window_pair(ring_tail(ch.hot, n), ring_tail(ch.cold, n), long_window_->samples().data(),
+                        n, in, long_input_d_);
+            transform(in, ch.pair_index);
+            transform(long_input_d_, pair_count_ + ch.pair_index);
         } else {
             fill_window(n, *long_window_, in, ch.input, ch.input, 1.0F, 0.0F);
-            transform(single++);
+            transform(in, single++);
         }
     }
     tracker_->update(long_views_, pair_count_);

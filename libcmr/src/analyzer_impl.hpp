@@ -107,6 +107,8 @@ private:
     /// Gates harmonic k of a programme-carrying signal (SNR, line shape, mains-locked phase)
     /// and adds the window to its summary; returns whether the line is clear.
     bool read_programme_line(HarmonicTrack& track, int k, const LineEstimate& e, double phase);
+    /// The last @p length decimated samples of used input @p input, contiguous.
+    [[nodiscard]] const float* ring_tail(std::size_t input, std::size_t length) const;
     void fill_window(std::size_t length, const Window& window, float* out, std::size_t input_a,
                      std::size_t input_b, float wa, float wb) const;
     void fill_results();
@@ -156,6 +158,7 @@ private:
     SpectrumGeometry long_geometry_, short_geometry_;
     std::vector<std::complex<float>*> long_spectra_; // D and C per pair, one per single
     std::vector<SpectrumView> long_views_;
+    float* long_input_d_ = nullptr; // D's windowed samples (C's go to long_fft_'s input)
     std::complex<float>* short_spectrum_ = nullptr;
     std::vector<float> scratch_;
 
