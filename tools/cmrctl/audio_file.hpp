@@ -3,12 +3,18 @@
 /// @file audio_file.hpp
 /// Reading recordings for `cmrctl analyze`: any format libsndfile reads (WAV, FLAC, AIFF, ...),
 /// validated up front so that a bad file fails with one clear message before any analysis.
+/// 32-bit float WAV files, the usual format of long multitrack recordings, are read in place
+/// through a sliding memory mapping instead (no decoding and no copy: the analysis reads the
+/// page cache directly); everything else goes through libsndfile.
 
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "mapped_samples.hpp"
 
 struct sf_private_tag; // libsndfile's SNDFILE, kept out of this header
 
@@ -58,6 +64,15 @@ public:
     /// A short description such as "WAV, Signed 24 bit PCM".
     [[nodiscard]] const std::string& format_name() const { return format_name_; }
 
+    /// The next frames, at most @p max_frames of them (interleaved, `channels()` floats per
+    /// frame), valid until the next call to next() or read(). Empty at the end of the file.
+    /// Float WAV files are served straight from the mapped file, others from a buffer.
+    /// @throws AudioFileError as read() does.
+    std::span<const float> next(std::size_t max_frames);
+
+    /// Whether the samples are read in place (see next()) rather than through libsndfile.
+    [[nodiscard]] bool reads_in_place() const { return mapped_ != nullptr; }
+
     /// Reads the next frames into @p buffer (interleaved, `channels()` floats per frame; its
     /// size must be a multiple of `channels()`). Returns the number of frames read, 0 at the
     /// end of the file.
@@ -70,6 +85,7 @@ public:
 
 private:
     [[noreturn]] void fail(const std::string& problem) const;
+    std::size_t read_with_sndfile(std::span<float> buffer);
 
     /// Owns a file descriptor. It is owned here, not by libsndfile, because libsndfile's
     /// handling of a descriptor on a failed open differs between versions.
@@ -94,6 +110,8 @@ private:
     std::int64_t frames_ = 0;
     std::int64_t frames_read_ = 0;
     std::string format_name_;
+    std::unique_ptr<MappedSamples> mapped_; // float WAV read in place, or null
+    std::vector<float> buffer_;             // next()'s block when reading through libsndfile
 };
 
 } // namespace cmrctl

@@ -27,13 +27,11 @@ AnalyzeReport analyze_recording(AudioFile& file, const AnalyzeSettings& settings
                       [&](const cmr::AlarmEvent& event) { report.events.push_back(event); });
     };
 
-    const auto channels = static_cast<std::size_t>(file.channels());
-    std::vector<float> block(analysis_block_frames * channels);
+    // Float WAV blocks come straight from the mapped file: no copy before the analyzer.
     for (;;) {
-        const std::size_t frames = file.read(block);
-        if (frames == 0)
+        const std::span<const float> samples = file.next(analysis_block_frames);
+        if (samples.empty())
             break;
-        const std::span<const float> samples(block.data(), frames * channels);
         analyzer.feed(samples, on_snapshot);
         if (on_progress)
             on_progress(file.frames_read());
