@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "client/watch_output.hpp"
 
+#include <cmath>
+
 #include "channel_json.hpp"
 #include "client/live_json.hpp"
 #include "client/time_text.hpp"
@@ -50,6 +52,30 @@ Json stamped(const char* type, const char* action)
     return object;
 }
 
+/// Whether @p a and @p b differ by at least @p step, or one is measured and the other not.
+bool moved(std::optional<double> a, std::optional<double> b, double step)
+{
+    if (a.has_value() != b.has_value())
+        return true;
+    return a && std::abs(*a - *b) >= step;
+}
+
+/// Steps below which a figure's change is not worth a line of its own.
+constexpr double level_step_db = 1.0;
+constexpr double mains_step_hz = 0.05;
+
+bool worth_a_line(const ChannelState& before, const ChannelState& after)
+{
+    const cmr::ChannelResult& a = before.result;
+    const cmr::ChannelResult& b = after.result;
+    return before.alarm != after.alarm || before.active_alarms != after.active_alarms ||
+           a.symmetry != b.symmetry || a.cmrr_kind != b.cmrr_kind ||
+           moved(a.mains_hz, b.mains_hz, mains_step_hz) ||
+           moved(a.hum_dbfs, b.hum_dbfs, level_step_db) ||
+           moved(a.cm_hum_dbfs, b.cm_hum_dbfs, level_step_db) ||
+           moved(a.cmrr_db, b.cmrr_db, level_step_db);
+}
+
 } // namespace
 
 WatchOutput::WatchOutput(std::ostream& out, bool json) : out_(out), json_(json) {}
@@ -62,7 +88,7 @@ void WatchOutput::line(const std::string& text, std::optional<std::int64_t> time
 std::string WatchOutput::channel_text(const ChannelState& channel)
 {
     const cmr::ChannelResult& r = channel.result;
-    // Mains to 10 mHz: the grid's slow drift alone would otherwise print a line every time.
+    // Mains to 10 mHz: enough to see the grid drift, without a line per millihertz.
     std::string text = "mains " + figure(r.mains_hz, mains_line_decimals, "Hz") + ", hum " +
                        figure(r.hum_dbfs, db_decimals, "dBFS");
     if (r.spec.is_pair()) {
@@ -134,16 +160,17 @@ void WatchOutput::channel(const char* action, const DeviceState* device,
         return;
     }
     if (what == "removed") {
-        last_channel_text_.erase(channel.path);
+        last_printed_.erase(channel.path);
         line(device_name + " " + id + " removed");
         return;
     }
-    std::string text = channel_text(channel);
-    std::string& last = last_channel_text_[channel.path];
-    if (text == last)
+    // A line per change a person should see, not per update: figures that come and go,
+    // a new alarm, symmetry or CMRR kind, or a figure that moved by a step that matters.
+    const auto last = last_printed_.find(channel.path);
+    if (last != last_printed_.end() && !worth_a_line(last->second, channel))
         return;
-    last = text;
-    line(device_name + " " + id + ": " + text);
+    last_printed_[channel.path] = channel;
+    line(device_name + " " + id + ": " + channel_text(channel));
 }
 
 void WatchOutput::alarm(const AlarmChange& change)

@@ -36,7 +36,7 @@ public:
     void alarm(const AlarmChange& change);
 
     /// Forgets what was printed per channel (after cmrd went away).
-    void forget_channels() { last_channel_text_.clear(); }
+    void forget_channels() { last_printed_.clear(); }
 
     /// The compact status of a channel: "mains 50.01 Hz, hum -96.2 dBFS, CM hum -35.1 dBFS,
     /// CMRR >= 52.3 dB, symmetric, alarm none" ("-" for a figure not measured yet).
@@ -47,7 +47,8 @@ private:
 
     std::ostream& out_;
     bool json_;
-    std::map<std::string, std::string> last_channel_text_;
+    /// The channel as last printed (human output), by object path.
+    std::map<std::string, ChannelState> last_printed_;
 };
 
 } // namespace cmrctl::client
