@@ -12,6 +12,8 @@
 #include <span>
 #include <vector>
 
+#include "aligned_allocator.hpp"
+
 namespace cmr::detail {
 
 /// One half-band decimate-by-2 stage over interleaved, padded channels.
@@ -35,11 +37,11 @@ public:
     static constexpr std::size_t max_pairs = 64;
 
 private:
-    std::size_t stride_;         // floats per frame (padded channel count)
-    std::size_t taps_;           // full FIR length (4m+3)
-    std::vector<float> coeffs_;  // coefficients at odd offsets 1,3,5... from the centre
-    std::vector<float> history_; // (taps-1 + max_block) frames
-    bool odd_phase_ = false;     // whether the next input frame is an odd one
+    std::size_t stride_;        // floats per frame (padded channel count)
+    std::size_t taps_;          // full FIR length (4m+3)
+    std::vector<float> coeffs_; // coefficients at odd offsets 1,3,5... from the centre
+    std::vector<float, AlignedAllocator<float>> history_; // (taps-1 + max_block) frames
+    bool odd_phase_ = false; // whether the next input frame is an odd one
 };
 
 /// The whole cascade.
@@ -72,7 +74,8 @@ private:
     double output_rate_;
     std::size_t delay_ = 0;
     std::vector<HalfbandStage> stages_;
-    std::vector<float> output_; // the last stage's output (or the input, without stages)
+    // The last stage's output (or the input, without stages).
+    std::vector<float, AlignedAllocator<float>> output_;
 };
 
 } // namespace cmr::detail
