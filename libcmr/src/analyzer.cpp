@@ -246,9 +246,10 @@ std::size_t AnalyzerImpl::consume(std::span<const float> interleaved)
 
     // Gather, full-band statistics and the NaN guard in one pass over the source: a NaN or
     // infinity (a float source gone wrong) would poison every sum from here on.
-    non_finite_ += ingest_frames(
-        interleaved.data(), input_count_, identity_map_ ? nullptr : used_.data(), used, frames, buf,
-        stride, pair_count_, hop_full_.sum.data(), hop_full_.sumsq.data(), hop_full_.cross.data());
+    non_finite_ +=
+        ingest_frames(interleaved.data(), input_count_, identity_map_ ? nullptr : used_.data(),
+                      used, frames, available - frames, buf, stride, pair_count_,
+                      hop_full_.sum.data(), hop_full_.sumsq.data(), hop_full_.cross.data());
     hop_full_.count += static_cast<double>(frames);
     stats_left_ -= frames;
     if (stats_left_ == 0) {
@@ -260,13 +261,20 @@ std::size_t AnalyzerImpl::consume(std::span<const float> interleaved)
     // Decimate into the rings; the band statistics see exactly what the spectra will see.
     const std::span<const float> out = decimator_->process(frames);
     const std::size_t produced = out.size() / stride;
-    for (std::size_t i = 0; i < produced; ++i) {
-        const float* frame = out.data() + i * stride;
+    // Input by input, in stretches that do not wrap around the ring.
+    for (std::size_t done = 0; done < produced;) {
+        const std::size_t n = std::min(produced - done, ring_size_ - ring_pos_);
         for (std::size_t u = 0; u < used; ++u) {
-            rings_[u][ring_pos_] = frame[u];
-            rings_[u][ring_pos_ + ring_size_] = frame[u];
+            float* first = rings_[u].data() + ring_pos_;
+            float* second = first + ring_size_;
+            const float* src = out.data() + done * stride + u;
+            for (std::size_t i = 0; i < n; ++i) {
+                first[i] = src[i * stride];
+                second[i] = src[i * stride];
+            }
         }
-        ring_pos_ = ring_pos_ + 1 == ring_size_ ? 0 : ring_pos_ + 1;
+        done += n;
+        ring_pos_ = ring_pos_ + n == ring_size_ ? 0 : ring_pos_ + n;
     }
     accumulate_statistics(out.data(), produced, stride, used, pair_count_, hop_band_.sum.data(),
                           hop_band_.sumsq.data(), hop_band_.cross.data());

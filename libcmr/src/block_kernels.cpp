@@ -119,14 +119,27 @@ bool finite_lanes(float8 poison)
 
 CMR_HOT_LOOP
 std::size_t ingest_frames(const float* in, std::size_t input_count, const std::size_t* map,
-                          std::size_t used, std::size_t frames, float* out, std::size_t stride,
-                          std::size_t pairs, double* sum, double* sumsq, double* cross)
+                          std::size_t used, std::size_t frames, std::size_t frames_after,
+                          float* out, std::size_t stride, std::size_t pairs, double* sum,
+                          double* sumsq, double* cross)
 {
+    // A long recording streams through here from memory once; asking for the source a few
+    // kilobytes ahead into L2 (prefetcht2: not L1, which holds the run being worked on) hides
+    // most of the memory latency the hardware prefetcher leaves (-10% on a whole analysis of
+    // a 300 s 8-input file). The hint is harmless for data already in cache.
+    constexpr std::size_t prefetch_distance = 8192; // bytes
+    constexpr std::size_t line = 64;
+    const char* const source_end =
+        reinterpret_cast<const char*>(in + (frames + frames_after) * input_count);
     std::size_t repaired = 0;
     for (std::size_t f0 = 0; f0 < frames; f0 += statistics_run) {
         const std::size_t n = std::min(frames - f0, statistics_run);
         const float* src = in + f0 * input_count;
         float* dst = out + f0 * stride;
+        const char* ahead = reinterpret_cast<const char*>(src) + prefetch_distance;
+        const char* ahead_end = std::min(ahead + n * input_count * sizeof(float), source_end);
+        for (; ahead < ahead_end; ahead += line)
+            __builtin_prefetch(ahead, 0, 1);
         if (map != nullptr) {
             gather_frames(src, input_count, map, used, n, dst, stride);
         } else if (input_count == 8 && used == 8 && stride == 8) { // the common 8-input interface
@@ -191,6 +204,38 @@ void window_pair(const float* a, const float* b, const float* w, std::size_t len
         common[i - half] = w[i] * (0.5F * a[i] + 0.5F * b[i]);
         difference[i - half] = w[i] * (a[i] - b[i]);
     }
+}
+
+CMR_HOT_LOOP
+void spectrum_moments(const float* d, const float* c, std::size_t count, double& dd, double& cc,
+                      double& dc)
+{
+    // Four lanes of double per quantity; the order of the additions differs from a plain
+    // loop only at double precision.
+    typedef double double4 __attribute__((vector_size(32)));
+    typedef float float4 __attribute__((vector_size(16)));
+    double4 sdd = {}, scc = {}, sdc = {};
+    std::size_t i = 0;
+    for (; i + 4 <= count; i += 4) {
+        float4 df, cf;
+        std::memcpy(&df, d + i, sizeof df);
+        std::memcpy(&cf, c + i, sizeof cf);
+        const double4 dv = __builtin_convertvector(df, double4);
+        const double4 cv = __builtin_convertvector(cf, double4);
+        sdd += dv * dv;
+        scc += cv * cv;
+        sdc += cv * dv;
+    }
+    double tdd = 0.0, tcc = 0.0, tdc = 0.0;
+    for (; i < count; ++i) {
+        const auto dv = static_cast<double>(d[i]), cv = static_cast<double>(c[i]);
+        tdd += dv * dv;
+        tcc += cv * cv;
+        tdc += cv * dv;
+    }
+    dd += (sdd[0] + sdd[1]) + (sdd[2] + sdd[3]) + tdd;
+    cc += (scc[0] + scc[1]) + (scc[2] + scc[3]) + tcc;
+    dc += (sdc[0] + sdc[1]) + (sdc[2] + sdc[3]) + tdc;
 }
 
 } // namespace cmr::detail

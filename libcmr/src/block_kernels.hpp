@@ -29,9 +29,12 @@ std::size_t silence_non_finite(float* x, std::size_t frames, std::size_t stride)
 /// accumulate_statistics() does (`channels` = `used`). Returns how many samples were replaced.
 /// The figures are exactly those of gather_frames/copy_frames, silence_non_finite and
 /// accumulate_statistics run one after the other over the whole block.
+/// `frames_after`: how many more frames follow in the caller's buffer (they are fetched
+/// ahead into the cache while this block is worked on; none is read).
 std::size_t ingest_frames(const float* in, std::size_t input_count, const std::size_t* map,
-                          std::size_t used, std::size_t frames, float* out, std::size_t stride,
-                          std::size_t pairs, double* sum, double* sumsq, double* cross);
+                          std::size_t used, std::size_t frames, std::size_t frames_after,
+                          float* out, std::size_t stride, std::size_t pairs, double* sum,
+                          double* sumsq, double* cross);
 
 /// Adds Σx and Σx² of each of `channels` channels, and Σ x[2p]·x[2p + 1] for each of
 /// `pairs` pairs (hot and cold side by side), over `frames` frames of `x` (`stride` floats per
@@ -50,5 +53,10 @@ void window_mix(const float* a, const float* b, const float* w, std::size_t leng
 /// (wa = 1, wb = -1) into `difference`, in one pass over `a`, `b` and `w`.
 void window_pair(const float* a, const float* b, const float* w, std::size_t length, float* common,
                  float* difference);
+
+/// Adds Σ d[i]², Σ c[i]² and Σ c[i]·d[i] over `count` floats to `dd`, `cc` and `dc`, in double.
+/// Over interleaved complex spectra these are Σ|D|², Σ|C|² and Re Σ C·conj(D).
+void spectrum_moments(const float* d, const float* c, std::size_t count, double& dd, double& cc,
+                      double& dc);
 
 } // namespace cmr::detail
