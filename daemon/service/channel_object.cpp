@@ -3,7 +3,7 @@
 
 #include <limits>
 
-#include "service/bus_names.hpp"
+#include "cmrd_bus_names.hpp"
 #include "service/log.hpp"
 
 namespace cmrd::service {

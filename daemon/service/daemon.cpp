@@ -12,10 +12,10 @@
 #include <sdbus-c++/Error.h>
 #include <time.h>
 
+#include "cmrd_bus_names.hpp"
 #include "config/config_loader.hpp"
 #include "events/journal_sink.hpp"
 #include "service/bus_connection.hpp"
-#include "service/bus_names.hpp"
 #include "service/log.hpp"
 
 namespace cmrd::service {

@@ -7,7 +7,7 @@
 
 #include "capture/capture_state.hpp"
 #include "capture/sample_format.hpp"
-#include "service/bus_names.hpp"
+#include "cmrd_bus_names.hpp"
 #include "service/channel_values.hpp"
 #include "service/log.hpp"
 

@@ -3,7 +3,7 @@
 
 #include <exception>
 
-#include "service/bus_names.hpp"
+#include "cmrd_bus_names.hpp"
 #include "service/log.hpp"
 #include "service/version.hpp"
 

@@ -72,7 +72,9 @@ MonitoredDevice::MonitoredDevice(sdbus::IConnection& connection, DeviceSetup set
 
 MonitoredDevice::~MonitoredDevice()
 {
-    engine_->stop();
+    // Everything the device held (PCM, thread, eventfds) is gone before its objects are
+    // announced removed: a client seeing InterfacesRemoved sees the device released.
+    engine_.reset();
     channels_.clear(); // InterfacesRemoved for the channels before their device
     device_.reset();
 }

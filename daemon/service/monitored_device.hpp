@@ -50,7 +50,7 @@ public:
     /// Creates the Device object (and the Channel objects when the layout is known) and starts
     /// capturing. @throws std::invalid_argument / sdbus::Error / std::system_error.
     MonitoredDevice(sdbus::IConnection& connection, DeviceSetup setup);
-    /// Stops the capture thread, then removes the objects.
+    /// Stops the capture thread and releases the device, then removes the objects.
     ~MonitoredDevice();
     MonitoredDevice(const MonitoredDevice&) = delete;
     MonitoredDevice& operator=(const MonitoredDevice&) = delete;

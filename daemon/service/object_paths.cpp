@@ -8,7 +8,7 @@
 
 #include <systemd/sd-bus.h>
 
-#include "service/bus_names.hpp"
+#include "cmrd_bus_names.hpp"
 
 namespace cmrd::bus {
 

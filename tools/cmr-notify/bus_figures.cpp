@@ -5,7 +5,7 @@
 #include <optional>
 #include <vector>
 
-#include "bus_names.hpp"
+#include "cmrd_bus_names.hpp"
 
 namespace cmrnotify {
 namespace {
@@ -92,12 +92,12 @@ std::map<std::string, ChannelAlarms> channels_from_objects(const ManagedObjects&
 {
     std::map<std::string, std::string> devices;
     for (const auto& [path, interfaces] : objects)
-        if (const auto it = interfaces.find(names::cmrd_device_interface); it != interfaces.end())
+        if (const auto it = interfaces.find(cmrd::bus::device_interface); it != interfaces.end())
             devices[path] = device_name(it->second, path);
 
     std::map<std::string, ChannelAlarms> channels;
     for (const auto& [path, interfaces] : objects) {
-        const auto it = interfaces.find(names::cmrd_channel_interface);
+        const auto it = interfaces.find(cmrd::bus::channel_interface);
         if (it == interfaces.end())
             continue;
         const std::string device_path =

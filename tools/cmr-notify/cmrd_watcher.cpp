@@ -10,7 +10,7 @@
 
 #include "bus_connection.hpp"
 #include "bus_figures.hpp"
-#include "bus_names.hpp"
+#include "cmrd_bus_names.hpp"
 #include "log.hpp"
 #include "monitor1_proxy.h"
 
@@ -45,7 +45,7 @@ class CmrdWatcher::RootProxy final
                                     sdbus::ObjectManager_proxy> {
 public:
     RootProxy(sdbus::IConnection& bus, CmrdWatcher& owner)
-        : ProxyInterfaces(bus, names::cmrd_service, names::cmrd_root), owner_(owner)
+        : ProxyInterfaces(bus, cmrd::bus::service_name, cmrd::bus::root_path), owner_(owner)
     {
         registerProxy();
     }
@@ -57,7 +57,7 @@ public:
     {
         getProxy()
             .callMethodAsync("GetManagedObjects")
-            .onInterface(names::object_manager_interface)
+            .onInterface(cmrd::bus::object_manager_interface)
             .withTimeout(snapshot_timeout)
             .uponReplyInvoke([this, done = std::move(done)](const sdbus::Error* error,
                                                             const ManagedObjects& objects) {
@@ -68,7 +68,7 @@ public:
                         snapshot.error = error->getName() + ": " + error->getMessage();
                     } else {
                         for (const auto& [path, interfaces] : objects)
-                            if (const auto it = interfaces.find(names::cmrd_device_interface);
+                            if (const auto it = interfaces.find(cmrd::bus::device_interface);
                                 it != interfaces.end())
                                 owner_.device_names_[path] = device_name(it->second, path);
                         snapshot.channels = channels_from_objects(objects);
@@ -96,10 +96,10 @@ private:
     void onInterfacesAdded(const sdbus::ObjectPath& path, const InterfaceMap& interfaces) override
     {
         guarded("InterfacesAdded", [&] {
-            if (const auto it = interfaces.find(names::cmrd_device_interface);
+            if (const auto it = interfaces.find(cmrd::bus::device_interface);
                 it != interfaces.end())
                 owner_.device_names_[path] = device_name(it->second, path);
-            const auto it = interfaces.find(names::cmrd_channel_interface);
+            const auto it = interfaces.find(cmrd::bus::channel_interface);
             if (it == interfaces.end())
                 return;
             const auto device = it->second.find("Device");
@@ -126,7 +126,7 @@ private:
 
 CmrdWatcher::CmrdWatcher(sdbus::IConnection& bus, CmrdEvents events)
     : events_(std::move(events)), root_(std::make_unique<RootProxy>(bus, *this)),
-      name_watch_(watch_name_owner(bus, names::cmrd_service,
+      name_watch_(watch_name_owner(bus, cmrd::bus::service_name,
                                    [this](bool present) { events_.presence_changed(present); }))
 {}
 

@@ -10,10 +10,13 @@
 #include <sdbus-c++/Types.h>
 
 #include "bus_connection.hpp"
-#include "bus_names.hpp"
+#include "cmrd_bus_names.hpp"
 #include "log.hpp"
 
 namespace cmrnotify {
+
+/// The desktop file (cmr-notify.desktop) named in the "desktop-entry" hint.
+constexpr const char* desktop_entry = "cmr-notify";
 namespace {
 
 /// A server that has not answered a call by then is taken as gone; the update is retried.
@@ -23,11 +26,11 @@ constexpr const char* app_name = "cmrd";
 } // namespace
 
 NotificationsClient::NotificationsClient(sdbus::IConnection& bus, NotificationsEvents events)
-    : events_(std::move(events)),
-      proxy_(sdbus::createProxy(bus, names::notifications_service, names::notifications_path))
+    : events_(std::move(events)), proxy_(sdbus::createProxy(bus, cmrd::bus::notifications_service,
+                                                            cmrd::bus::notifications_path))
 {
     proxy_->uponSignal("NotificationClosed")
-        .onInterface(names::notifications_interface)
+        .onInterface(cmrd::bus::notifications_interface)
         .call([this](std::uint32_t id, std::uint32_t reason) {
             try {
                 events_.closed(id, reason);
@@ -36,7 +39,7 @@ NotificationsClient::NotificationsClient(sdbus::IConnection& bus, NotificationsE
             }
         });
     proxy_->finishRegistration();
-    name_watch_ = watch_name_owner(bus, names::notifications_service,
+    name_watch_ = watch_name_owner(bus, cmrd::bus::notifications_service,
                                    [this](bool present) { events_.presence_changed(present); });
 }
 
@@ -50,11 +53,11 @@ void NotificationsClient::notify(std::uint32_t replaces_id, const Notification& 
     const std::map<std::string, sdbus::Variant> hints = {
         {"urgency", sdbus::Variant(static_cast<std::uint8_t>(notification.urgency))},
         {"category", sdbus::Variant(std::string("device"))},
-        {"desktop-entry", sdbus::Variant(std::string(names::desktop_entry))},
+        {"desktop-entry", sdbus::Variant(std::string(desktop_entry))},
     };
     try {
         proxy_->callMethodAsync("Notify")
-            .onInterface(names::notifications_interface)
+            .onInterface(cmrd::bus::notifications_interface)
             .withTimeout(call_timeout)
             .withArguments(app, replaces_id, notification.icon, notification.summary,
                            notification.body, actions, hints, notification.expire_timeout_ms)
@@ -78,7 +81,7 @@ void NotificationsClient::close(std::uint32_t id)
 {
     try {
         proxy_->callMethodAsync("CloseNotification")
-            .onInterface(names::notifications_interface)
+            .onInterface(cmrd::bus::notifications_interface)
             .withTimeout(call_timeout)
             .withArguments(id)
             .uponReplyInvoke([id](const sdbus::Error* error) {

@@ -11,7 +11,7 @@
 #include <sdbus-c++/Error.h>
 
 #include "bus_connection.hpp"
-#include "bus_names.hpp"
+#include "cmrd_bus_names.hpp"
 #include "log.hpp"
 
 namespace cmrnotify {
@@ -45,10 +45,10 @@ NotifyApp::NotifyApp(const Options& options)
       session_bus_(connect_bus(options.session_bus))
 {
     try {
-        session_bus_->requestName(names::cmr_notify_service);
+        session_bus_->requestName(cmrd::bus::notify_service_name);
     } catch (const sdbus::Error& e) {
         throw AlreadyRunning(std::string("another cmr-notify serves this session (") +
-                             names::cmr_notify_service + " is taken: " + e.getMessage() + ")");
+                             cmrd::bus::notify_service_name + " is taken: " + e.getMessage() + ")");
     }
 
     NotificationsEvents server_events;

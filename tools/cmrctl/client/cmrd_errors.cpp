@@ -6,7 +6,7 @@
 
 #include <sdbus-c++/Error.h>
 
-#include "client/bus_names.hpp"
+#include "cmrd_bus_names.hpp"
 
 namespace cmrctl::client {
 namespace {
@@ -40,9 +40,9 @@ void throw_translated(const sdbus::Error& error, const std::string& bus)
         if (name == candidate)
             // NoReply is the one case where cmrd was there: it died or hung during the call.
             throw CmrdUnavailable(bus, name == not_running_errors[2] ? "it did not answer" : "");
-    if (name == error_access_denied)
+    if (name == cmrd::bus::error_access_denied)
         throw PermissionDenied(error.getMessage());
-    if (name == error_config_invalid)
+    if (name == cmrd::bus::error_config_invalid)
         throw ConfigRejected(error.getMessage());
     throw CmrdError(error.getMessage().empty() ? name : name + ": " + error.getMessage());
 }

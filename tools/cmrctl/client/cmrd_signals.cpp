@@ -5,9 +5,9 @@
 #include <sdbus-c++/IConnection.h>
 #include <sdbus-c++/Message.h>
 
-#include "client/bus_names.hpp"
 #include "client/cmrd_client.hpp"
 #include "client/cmrd_errors.hpp"
+#include "cmrd_bus_names.hpp"
 
 namespace cmrctl::client {
 namespace {
@@ -15,10 +15,10 @@ namespace {
 /// PropertiesChanged of any object in cmrd's tree (one rule instead of a proxy per object).
 std::string properties_rule()
 {
-    return std::string("type='signal',sender='") + service_name +
+    return std::string("type='signal',sender='") + cmrd::bus::service_name +
            "',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
            "path_namespace='" +
-           root_path + "'";
+           cmrd::bus::root_path + "'";
 }
 
 /// The bus daemon's announcement that org.cmrd.Monitor1 changed hands.
@@ -26,7 +26,7 @@ std::string owner_rule()
 {
     return std::string("type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
                        "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='") +
-           service_name + "'";
+           cmrd::bus::service_name + "'";
 }
 
 } // namespace

@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "client/root_proxy.hpp"
 
-#include "client/bus_names.hpp"
+#include "cmrd_bus_names.hpp"
 
 namespace cmrctl::client {
 
 RootProxy::RootProxy(sdbus::IConnection& connection)
-    : ProxyInterfaces(connection, service_name, root_path)
+    : ProxyInterfaces(connection, cmrd::bus::service_name, cmrd::bus::root_path)
 {
     // No registerProxy(): the generated constructors only prepared the signal handlers;
     // without registration no match rule reaches the bus and method calls still work.
 }
 
 RootProxy::RootProxy(sdbus::IConnection& connection, RootSignalHandlers handlers)
-    : ProxyInterfaces(connection, service_name, root_path), handlers_(std::move(handlers))
+    : ProxyInterfaces(connection, cmrd::bus::service_name, cmrd::bus::root_path),
+      handlers_(std::move(handlers))
 {
     registerProxy();
 }
