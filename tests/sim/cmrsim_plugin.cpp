@@ -17,11 +17,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cstdint>
 #include <exception>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <alsa/asoundlib.h>
@@ -233,6 +235,11 @@ void apply_fault(Simulator& s, Fault fault, std::int64_t now)
         suspend(s, now);
         break;
     case Fault::busy: // affects later opens only
+        break;
+    case Fault::hang:
+        // Block whoever asked (the reader's capture thread), as a driver stuck in the kernel
+        // would; the stream overruns meanwhile, like hardware that kept running.
+        std::this_thread::sleep_for(std::chrono::seconds(hang_seconds));
         break;
     }
 }

@@ -44,6 +44,7 @@ void FaultState::apply(Fault fault)
     switch (fault) {
     case Fault::overrun:
     case Fault::suspend: // one-shot events: nothing persists for later opens
+    case Fault::hang:
         break;
     case Fault::stall:
         stalled = true;

@@ -13,8 +13,9 @@ namespace cmr::sim {
 
 namespace {
 
-constexpr std::array<Fault, 6> all_faults{Fault::overrun,    Fault::stall, Fault::resume,
-                                          Fault::disconnect, Fault::busy,  Fault::suspend};
+constexpr std::array<Fault, 7> all_faults{Fault::overrun,    Fault::stall, Fault::resume,
+                                          Fault::disconnect, Fault::busy,  Fault::suspend,
+                                          Fault::hang};
 
 std::string_view trim(std::string_view text)
 {
@@ -43,6 +44,8 @@ std::string_view to_string(Fault fault)
         return "busy";
     case Fault::suspend:
         return "suspend";
+    case Fault::hang:
+        return "hang";
     }
     return "?";
 }

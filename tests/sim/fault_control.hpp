@@ -17,6 +17,8 @@
 /// | `suspend`    | once: a prepared or running PCM becomes SND_PCM_STATE_SUSPENDED (system  |
 /// |              | suspend): waits, reads fail with `-ESTRPIPE`; snd_pcm_resume() wakes it  |
 /// |              | in its former state, position and source continuing; prepare also works |
+/// | `hang`       | once: the plugin call that reads it blocks the calling thread for        |
+/// |              | hang_seconds (a driver stuck in the kernel), to test watchdogs           |
 ///
 /// Commands are meant to be appended (one line each, see append_fault()); the plugin executes
 /// every new line once, in order. A file that is rewritten rather than appended to (its content
@@ -32,7 +34,10 @@
 namespace cmr::sim {
 
 /// A fault-injection command (see the table above).
-enum class Fault { overrun, stall, resume, disconnect, busy, suspend };
+enum class Fault { overrun, stall, resume, disconnect, busy, suspend, hang };
+
+/// How long `hang` blocks the reader's thread.
+inline constexpr int hang_seconds = 10;
 
 /// The command word of @p fault, e.g. "overrun".
 [[nodiscard]] std::string_view to_string(Fault fault);

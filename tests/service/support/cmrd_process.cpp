@@ -31,6 +31,8 @@ ChildOptions child_options(const CmrdOptions& options)
         {"WATCHDOG_USEC", std::nullopt},
         {"STATE_DIRECTORY", std::nullopt},
     };
+    for (const auto& [name, value] : options.environment)
+        child.environment[name] = value;
     child.output = options.log;
     return child;
 }

@@ -33,6 +33,8 @@ struct CmrdOptions {
     std::optional<std::string> user;
     /// Its primary group; empty: the group named like the user.
     std::string group;
+    /// More environment changes, applied last (e.g. NOTIFY_SOCKET for a systemd test).
+    EnvironmentChanges environment = {};
 };
 
 class CmrdProcess {

@@ -45,7 +45,8 @@ CmrdRig::CmrdRig(const RigOptions& options)
                                      std::filesystem::perm_options::add);
     cmrd_ = std::make_unique<CmrdProcess>(
         CmrdOptions{bus_.address(), config_path_, state_dir_, sim_.config_path(), dir_ / "cmrd.log",
-                    options.as_cmrd_user ? std::optional<std::string>("cmrd") : std::nullopt, ""});
+                    options.as_cmrd_user ? std::optional<std::string>("cmrd") : std::nullopt, "",
+                    options.environment});
     cmrd_->wait_serving(client_);
 }
 

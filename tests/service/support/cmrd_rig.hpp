@@ -31,6 +31,8 @@ struct RigOptions {
     std::string config;
     /// Policy files a system-like bus includes (the project's own, from the build tree).
     std::vector<std::filesystem::path> policies;
+    /// Environment changes for cmrd (e.g. NOTIFY_SOCKET and WATCHDOG_USEC).
+    EnvironmentChanges environment = {};
 };
 
 /// cmrd on a session bus, as the test's own user, with this cmrd.toml.
