@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""`meson install --destdir`, then the man pages and the bash completion where they are read.
+
+  check_docs_install.py BUILD_DIR SOURCE_DIR
+
+Where each file must land is worked out here, independently of the meson.build files, as a
+packager would: the man pages from the build's prefix and mandir (`meson introspect
+--buildoptions`), the completion from bash-completion's pkg-config file (completionsdir), or
+datadir/bash-completion/completions without one. Then:
+- each page of man/ is mandir/manN/PAGE for its section N, identical to the source, and
+  `man -M MANDIR -w NAME` finds it there by name and section (cmrd.toml(5) included);
+- the completion is COMPLETIONSDIR/cmrctl (bash-completion loads completions by the command's
+  name), identical to tools/cmrctl/cmrctl.bash-completion, and sourcing the installed file
+  registers its function for cmrctl.
+"""
+
+import filecmp
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+failures = []
+
+
+def check(condition, message, detail=""):
+    print(("ok   " if condition else "FAIL ") + message)
+    if not condition:
+        if detail:
+            print("     " + detail.replace("\n", "\n     "))
+        failures.append(message)
+    return condition
+
+
+def build_options(build_dir):
+    out = subprocess.run(["meson", "introspect", build_dir, "--buildoptions"],
+                         capture_output=True, text=True, check=True).stdout
+    return {option["name"]: option["value"] for option in json.loads(out)}
+
+
+def pkg_config_variable(package, variable, fallback):
+    result = subprocess.run(["pkg-config", f"--variable={variable}", package],
+                            capture_output=True, text=True, check=False)
+    value = result.stdout.strip()
+    return value if result.returncode == 0 and value else fallback
+
+
+def under(destdir, path):
+    return os.path.join(destdir, path.lstrip("/"))
+
+
+def check_pages(destdir, mandir, source_dir):
+    pages = sorted(glob.glob(os.path.join(source_dir, "man", "*.[1-9]")))
+    check(len(pages) == 4, f"four man pages in man/: {[os.path.basename(p) for p in pages]}")
+    for page in pages:
+        name, section = os.path.basename(page).rsplit(".", 1)
+        relative = os.path.join(mandir, f"man{section}", f"{name}.{section}")
+        installed = under(destdir, relative)
+        check(os.path.isfile(installed) and filecmp.cmp(installed, page, shallow=False),
+              f"{name}({section}) at {relative}")
+        # What `man 5 cmrd.toml` does once MANPATH includes mandir.
+        found = subprocess.run(["man", "-M", under(destdir, mandir), "-w", section, name],
+                               capture_output=True, text=True, check=False)
+        where = found.stdout.strip()
+        check(found.returncode == 0 and os.path.isfile(where) and os.path.samefile(where, installed),
+              f"man -w {section} {name} finds it", found.stdout + found.stderr)
+
+
+def check_completion(destdir, completions_dir, source_dir):
+    source = os.path.join(source_dir, "tools", "cmrctl", "cmrctl.bash-completion")
+    relative = os.path.join(completions_dir, "cmrctl")
+    installed = under(destdir, relative)
+    if not check(os.path.isfile(installed) and filecmp.cmp(installed, source, shallow=False),
+                 f"bash completion at {relative}"):
+        return
+    result = subprocess.run(["bash", "--norc", "--noprofile", "-c",
+                             'source "$1" && complete -p cmrctl', "bash", installed],
+                            capture_output=True, text=True, check=False)
+    check(result.returncode == 0 and "-F _cmrctl cmrctl" in result.stdout,
+          "the installed completion registers _cmrctl for cmrctl",
+          result.stdout + result.stderr)
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__)
+        return 2
+    build_dir, source_dir = sys.argv[1:]
+    options = build_options(build_dir)
+    prefix = options["prefix"]
+    mandir = os.path.join(prefix, options["mandir"])  # an absolute mandir stays absolute
+    completions_dir = pkg_config_variable(
+        "bash-completion", "completionsdir",
+        os.path.join(prefix, options["datadir"], "bash-completion", "completions"))
+
+    with tempfile.TemporaryDirectory() as destdir:
+        result = subprocess.run(["meson", "install", "-C", build_dir, "--no-rebuild",
+                                 "--destdir", destdir], capture_output=True, text=True,
+                                check=False)
+        if result.returncode != 0:
+            print(result.stdout + result.stderr)
+            print("FAIL meson install --destdir")
+            return 1
+        print(f"meson install --destdir {destdir}: ok")
+        check_pages(destdir, mandir, source_dir)
+        check_completion(destdir, completions_dir, source_dir)
+
+    if failures:
+        print(f"{len(failures)} check(s) failed")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
