@@ -43,7 +43,7 @@ struct CaptureSettings {
 /// [analysis]: what libcmr's analyzer is asked to measure.
 struct AnalysisSettings {
     cmr::MainsMode mains = cmr::MainsMode::automatic; ///< mains = "auto" | 50 | 60
-    unsigned harmonics = 20;                          ///< harmonics = 20 (K), 1..100
+    unsigned harmonics = 20; ///< harmonics = 20 (K), 1..64 (cmr::max_harmonics)
 };
 
 /// [event_log]: the event log under the state directory.

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <string>
 
+#include "cmr/measurement.hpp"
+
 #include "config/config_sections.hpp"
 
 namespace cmrd::config {
@@ -16,7 +18,6 @@ constexpr double min_period_ms = 0.1;
 constexpr double max_period_ms = 1000.0;
 constexpr double min_buffer_ms = 1.0;
 constexpr double max_buffer_ms = 10000.0;
-constexpr int max_harmonics = 100;
 // More than 50 updates per channel per second is more than any client can show and loads the
 // bus for nothing.
 constexpr double max_publish_rate_hz = 50.0;
@@ -77,7 +78,7 @@ void read_analysis(TableReader& root, AnalysisSettings& analysis)
     if (const toml::node* mains = reader.value("mains"))
         analysis.mains = parse_mains(reader, *mains);
     analysis.harmonics = static_cast<unsigned>(
-        reader.integer("harmonics", 1, max_harmonics).value_or(analysis.harmonics));
+        reader.integer("harmonics", 1, cmr::max_harmonics).value_or(analysis.harmonics));
     reader.reject_unknown_keys();
 }
 

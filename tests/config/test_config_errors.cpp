@@ -100,7 +100,7 @@ std::vector<ErrorCase> error_cases()
         {"[analysis]\nmains = \"Auto\"\n",
          "t.toml:2:9: analysis.mains: expected \"auto\", 50 or 60, got string \"Auto\""},
         {"[analysis]\nharmonics = 0\n",
-         "t.toml:2:13: analysis.harmonics: 0 is out of range (1 to 100)"},
+         "t.toml:2:13: analysis.harmonics: 0 is out of range (1 to 64)"},
         {"[dbus]\npublish_rate_hz = 0\n",
          "t.toml:2:19: dbus.publish_rate_hz: must be above 0 (updates per second)"},
         {"[dbus]\npublish_rate_hz = 100\n",
