@@ -24,6 +24,21 @@ struct EventFigures {
     std::optional<double> value;
 };
 
+/// Calls @p visit(key, value) for each figure of @p f in one fixed order, with the key the
+/// event log's JSON and the D-Bus figures dictionary use ("mains_hz", ...; the journal
+/// upper-cases it behind CMRD_): value is a `const std::optional<double>&` for numbers and a
+/// `const std::string&` for names. One list, so the three outputs cannot drift apart.
+template <typename Visitor> void visit_figures(const EventFigures& f, Visitor&& visit)
+{
+    visit("mains_hz", f.mains_hz);
+    visit("hum_dbfs", f.hum_dbfs);
+    visit("cm_hum_dbfs", f.cm_hum_dbfs);
+    visit("cmrr_db", f.cmrr_db);
+    visit("cmrr_kind", f.cmrr_kind);
+    visit("symmetry", f.symmetry);
+    visit("value", f.value);
+}
+
 struct Event {
     std::uint64_t sequence = 0; ///< increases by one per event, kept across restarts
     std::int64_t time_us = 0;   ///< wall clock (CLOCK_REALTIME), microseconds since the epoch

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 #include <optional>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
@@ -112,14 +113,12 @@ std::string to_json_line(const Event& event)
     line["channel"] = event.channel;
     line["alarm"] = cmr::to_string(event.alarm);
     line["action"] = action_name(event.raised);
-    const EventFigures& f = event.figures;
-    line["mains_hz"] = number_or_null(f.mains_hz);
-    line["hum_dbfs"] = number_or_null(f.hum_dbfs);
-    line["cm_hum_dbfs"] = number_or_null(f.cm_hum_dbfs);
-    line["cmrr_db"] = number_or_null(f.cmrr_db);
-    line["cmrr_kind"] = text_or_null(f.cmrr_kind);
-    line["symmetry"] = text_or_null(f.symmetry);
-    line["value"] = number_or_null(f.value);
+    visit_figures(event.figures, [&line](const char* key, const auto& value) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::string>)
+            line[key] = text_or_null(value);
+        else
+            line[key] = number_or_null(value);
+    });
     return line.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 

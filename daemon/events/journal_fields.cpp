@@ -2,9 +2,11 @@
 #include "events/journal_fields.hpp"
 
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <optional>
+#include <type_traits>
 
 #include <syslog.h>
 
@@ -59,14 +61,15 @@ std::vector<std::string> event_journal_fields(const Event& event)
         field("CMRD_SEQ", std::to_string(event.sequence)),
         field("CMRD_TIME_US", std::to_string(event.time_us)),
     };
-    const EventFigures& f = event.figures;
-    add_number(fields, "CMRD_MAINS_HZ", f.mains_hz);
-    add_number(fields, "CMRD_HUM_DBFS", f.hum_dbfs);
-    add_number(fields, "CMRD_CM_HUM_DBFS", f.cm_hum_dbfs);
-    add_number(fields, "CMRD_CMRR_DB", f.cmrr_db);
-    add_text(fields, "CMRD_CMRR_KIND", f.cmrr_kind);
-    add_text(fields, "CMRD_SYMMETRY", f.symmetry);
-    add_number(fields, "CMRD_VALUE", f.value);
+    visit_figures(event.figures, [&fields](const char* key, const auto& value) {
+        std::string name = "CMRD_";
+        for (const char* c = key; *c != '\0'; ++c)
+            name += static_cast<char>(std::toupper(static_cast<unsigned char>(*c)));
+        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::string>)
+            add_text(fields, name, value);
+        else
+            add_number(fields, name, value);
+    });
     return fields;
 }
 

@@ -27,14 +27,8 @@ FiguresDict figures_dict(const events::Event& event)
     dict.emplace("channel", sdbus::Variant(event.channel));
     dict.emplace("sequence", sdbus::Variant(event.sequence));
     dict.emplace("time_us", sdbus::Variant(event.time_us));
-    const events::EventFigures& f = event.figures;
-    put(dict, "mains_hz", f.mains_hz);
-    put(dict, "hum_dbfs", f.hum_dbfs);
-    put(dict, "cm_hum_dbfs", f.cm_hum_dbfs);
-    put(dict, "cmrr_db", f.cmrr_db);
-    put(dict, "cmrr_kind", f.cmrr_kind);
-    put(dict, "symmetry", f.symmetry);
-    put(dict, "value", f.value);
+    events::visit_figures(event.figures,
+                          [&dict](const char* key, const auto& value) { put(dict, key, value); });
     return dict;
 }
 
