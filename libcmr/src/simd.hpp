@@ -4,7 +4,9 @@
 // baseline ISA and for x86-64-v3 (AVX2 + FMA), picked at load time by the dynamic linker
 // (GCC function multi-versioning). Distributions build for the baseline, and these loops are
 // where analysing recordings at >1000x real time is decided.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// Not under ThreadSanitizer: the dynamic linker runs the clones' (instrumented) resolver while
+// relocating libcmr, before the TSan runtime is initialised, and every program crashes at load.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define CMR_HOT_LOOP __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define CMR_HOT_LOOP
