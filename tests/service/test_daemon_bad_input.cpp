@@ -26,19 +26,6 @@ std::string config_with_missing_pcm()
            static_device_toml("ghost", missing_pcm, "1/2");
 }
 
-/// Waits until @p channel's StreamTime passes @p after.
-bool stream_advances(MonitorClient& client, const std::string& channel, double after)
-{
-    return client.wait_for(
-        [&](const Recording& r) {
-            for (const PropertiesSignal& p : r.properties)
-                if (p.path == channel && number(p.changed, "StreamTime") > after)
-                    return true;
-            return false;
-        },
-        5s);
-}
-
 TEST(DaemonBadInput, MissingPcmIsReportedAndOtherDevicesKeepRunning)
 {
     CmrdRig rig(session_rig(config_with_missing_pcm()));
@@ -60,7 +47,8 @@ TEST(DaemonBadInput, MissingPcmIsReportedAndOtherDevicesKeepRunning)
         client.property(ghost, device_interface, "LastError").get<std::string>();
     EXPECT_NE(last_error.find(missing_pcm), std::string::npos) << "LastError: " << last_error;
 
-    EXPECT_TRUE(stream_advances(client, pair_path("desk", 1, 2), 1.0)) << "desk is not analysing";
+    EXPECT_TRUE(stream_advances(client, pair_path("desk", 1, 2), 1.0, 5s))
+        << "desk is not analysing";
     EXPECT_EQ(client.property(device_path("desk"), device_interface, "State").get<std::string>(),
               "running");
     EXPECT_TRUE(rig.cmrd().running());
@@ -140,7 +128,7 @@ TEST(DaemonBadInput, HostileCallsGetErrorsAndCmrdCarriesOn)
     EXPECT_EQ(client.owner_pid(), rig.cmrd().pid());
     EXPECT_FALSE(
         client.property(root_path, manager_interface, "Version").get<std::string>().empty());
-    EXPECT_TRUE(stream_advances(client, pair_path("desk", 1, 2), 0.5)) << "desk stopped";
+    EXPECT_TRUE(stream_advances(client, pair_path("desk", 1, 2), 0.5, 5s)) << "desk stopped";
 }
 
 } // namespace

@@ -105,19 +105,6 @@ double stream_time(MonitorClient& client, const std::string& channel)
     return client.property(channel, channel_interface, "StreamTime").get<double>();
 }
 
-/// Waits until the channel's StreamTime passes @p after (the device keeps analysing).
-bool stream_advances(MonitorClient& client, const std::string& channel, double after)
-{
-    return client.wait_for(
-        [&](const Recording& r) {
-            for (const PropertiesSignal& p : r.properties)
-                if (p.path == channel && number(p.changed, "StreamTime") > after)
-                    return true;
-            return false;
-        },
-        3s);
-}
-
 TEST(DaemonReload, SighupRejectsBrokenConfigThenAppliesFixedOne)
 {
     CmrdRig rig(session_rig(desk_config()));
@@ -153,7 +140,7 @@ TEST(DaemonReload, SighupRejectsBrokenConfigThenAppliesFixedOne)
     EXPECT_EQ(objects_of(client.managed_objects(), "desk"), 5U);
     EXPECT_EQ(removals(client.recording()), 0U) << "a rejected reload removed objects";
     const double before_fix = stream_time(client, desk_1_2);
-    EXPECT_TRUE(stream_advances(client, desk_1_2, before_fix)) << "desk stopped analysing";
+    EXPECT_TRUE(stream_advances(client, desk_1_2, before_fix, 3s)) << "desk stopped analysing";
     EXPECT_TRUE(rig.cmrd().running());
 
     // The fixed file: applies, desk carries on (not restarted), desk2 appears, and desk's new

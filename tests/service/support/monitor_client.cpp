@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "monitor_client.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 #include "monitor1_proxy.h"
@@ -88,40 +90,77 @@ MonitorClient::~MonitorClient()
 void MonitorClient::add(AlarmSignal signal)
 {
     {
-        const std::lock_guard lock(mutex_);
-        recording_.alarms.push_back(std::move(signal));
+        const std::lock_guard lock(inbox_mutex_);
+        inbox_.alarms.push_back(std::move(signal));
     }
-    changed_.notify_all();
+    arrived_.notify_all();
 }
 
 void MonitorClient::add(InterfacesSignal signal)
 {
     {
-        const std::lock_guard lock(mutex_);
-        recording_.interfaces.push_back(std::move(signal));
+        const std::lock_guard lock(inbox_mutex_);
+        inbox_.interfaces.push_back(std::move(signal));
     }
-    changed_.notify_all();
+    arrived_.notify_all();
 }
 
 void MonitorClient::add(PropertiesSignal signal)
 {
     {
-        const std::lock_guard lock(mutex_);
-        recording_.properties.push_back(std::move(signal));
+        const std::lock_guard lock(inbox_mutex_);
+        inbox_.properties.push_back(std::move(signal));
     }
-    changed_.notify_all();
+    arrived_.notify_all();
+}
+
+namespace {
+
+template <typename T> void append(std::vector<T>& to, std::vector<T>& from)
+{
+    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+    from.clear();
+}
+
+} // namespace
+
+void MonitorClient::take_inbox() const
+{
+    const std::lock_guard lock(inbox_mutex_);
+    append(recording_.alarms, inbox_.alarms);
+    append(recording_.interfaces, inbox_.interfaces);
+    append(recording_.properties, inbox_.properties);
 }
 
 bool MonitorClient::wait_for(const std::function<bool(const Recording&)>& done,
                              Clock::duration timeout)
 {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, timeout, [&] { return done(recording_); });
+    // Predicates that call the bus see state no signal announces, so they are also re-checked
+    // every quarter second.
+    constexpr auto recheck = std::chrono::milliseconds(250);
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+        {
+            const std::lock_guard lock(mutex_);
+            take_inbox();
+            if (done(recording_))
+                return true;
+        }
+        const auto now = Clock::now();
+        if (now >= deadline)
+            return false;
+        std::unique_lock inbox_lock(inbox_mutex_);
+        arrived_.wait_until(inbox_lock, std::min(deadline, now + recheck), [this] {
+            return !inbox_.alarms.empty() || !inbox_.interfaces.empty() ||
+                   !inbox_.properties.empty();
+        });
+    }
 }
 
 Recording MonitorClient::recording() const
 {
     const std::lock_guard lock(mutex_);
+    take_inbox();
     return recording_;
 }
 
@@ -190,6 +229,19 @@ std::string text(const VariantMap& values, const std::string& name)
     if (found == values.end() || !found->second.containsValueOfType<std::string>())
         return {};
     return found->second.get<std::string>();
+}
+
+bool stream_advances(MonitorClient& client, const std::string& channel, double after,
+                     Clock::duration timeout)
+{
+    return client.wait_for(
+        [&](const Recording& r) {
+            for (const PropertiesSignal& p : r.properties)
+                if (p.path == channel && number(p.changed, "StreamTime") > after)
+                    return true;
+            return false;
+        },
+        timeout);
 }
 
 } // namespace cmrd::service::testing

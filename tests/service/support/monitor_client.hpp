@@ -109,12 +109,22 @@ private:
     void add(InterfacesSignal signal);
     void add(PropertiesSignal signal);
 
+    /// Moves what arrived into recording_. Needs mutex_ held.
+    void take_inbox() const;
+
     std::unique_ptr<sdbus::IConnection> connection_;
     std::unique_ptr<Signals> signals_;
     sdbus::Slot properties_match_;
-    mutable std::mutex mutex_;
-    std::condition_variable changed_;
-    Recording recording_;
+    // Two locks, because wait_for's predicate may call the bus (property()), which takes
+    // sdbus-c++'s connection lock, while the bus thread holds that lock when it delivers a
+    // signal. Signals go to inbox_ under inbox_mutex_ only; the predicate runs under mutex_
+    // only. With one lock the two threads could deadlock (TSan showed the lock-order
+    // inversion).
+    mutable std::mutex mutex_; // guards recording_; taken before inbox_mutex_
+    mutable Recording recording_;
+    mutable std::mutex inbox_mutex_;  // guards inbox_
+    std::condition_variable arrived_; // inbox_ got something
+    mutable Recording inbox_;
 };
 
 // Reading figures and properties.
@@ -123,5 +133,10 @@ private:
 [[nodiscard]] double number(const VariantMap& values, const std::string& name);
 /// The string in @p values[name], "" when absent or not a string.
 [[nodiscard]] std::string text(const VariantMap& values, const std::string& name);
+
+/// Waits until a PropertiesChanged of @p channel (an object path) carries a StreamTime past
+/// @p after seconds: the channel is being analysed. @return whether it did within @p timeout.
+bool stream_advances(MonitorClient& client, const std::string& channel, double after,
+                     Clock::duration timeout);
 
 } // namespace cmrd::service::testing
