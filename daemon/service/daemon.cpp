@@ -12,10 +12,10 @@
 #include <sdbus-c++/Error.h>
 #include <time.h>
 
+#include "cmrd_bus_connection.hpp"
 #include "cmrd_bus_names.hpp"
 #include "config/config_loader.hpp"
 #include "events/journal_sink.hpp"
-#include "service/bus_connection.hpp"
 #include "service/log.hpp"
 
 namespace cmrd::service {
@@ -65,7 +65,7 @@ Daemon::Daemon(Options options) : options_(std::move(options))
     for (const std::string& warning : event_log_->warnings())
         log(LOG_WARNING, "event log: " + warning);
 
-    bus_ = connect_bus(options_.bus);
+    bus_ = bus::connect_bus(options_.bus);
     ManagerHooks hooks;
     hooks.events_since = [this](std::int64_t since) { return event_log_->since(since); };
     hooks.reload = [this] { return reload(); };

@@ -8,11 +8,11 @@
 #include <sdbus-c++/ProxyInterfaces.h>
 #include <sdbus-c++/StandardInterfaces.h>
 
-#include "bus_connection.hpp"
 #include "bus_figures.hpp"
 #include "cmrd_bus_names.hpp"
 #include "log.hpp"
 #include "monitor1_proxy.h"
+#include "name_watch.hpp"
 
 namespace cmrnotify {
 namespace {

@@ -9,9 +9,9 @@
 #include <sdbus-c++/Error.h>
 #include <sdbus-c++/Types.h>
 
-#include "bus_connection.hpp"
 #include "cmrd_bus_names.hpp"
 #include "log.hpp"
+#include "name_watch.hpp"
 
 namespace cmrnotify {
 

@@ -10,9 +10,10 @@
 #include <poll.h>
 #include <sdbus-c++/Error.h>
 
-#include "bus_connection.hpp"
+#include "cmrd_bus_connection.hpp"
 #include "cmrd_bus_names.hpp"
 #include "log.hpp"
+#include "name_watch.hpp"
 
 namespace cmrnotify {
 namespace {
@@ -41,8 +42,9 @@ void drain(sdbus::IConnection& bus)
 } // namespace
 
 NotifyApp::NotifyApp(const Options& options)
-    : state_(settings_from(options), Clock::now()), system_bus_(connect_bus(options.system_bus)),
-      session_bus_(connect_bus(options.session_bus))
+    : state_(settings_from(options), Clock::now()),
+      system_bus_(cmrd::bus::connect_bus(options.system_bus)),
+      session_bus_(cmrd::bus::connect_bus(options.session_bus))
 {
     try {
         session_bus_->requestName(cmrd::bus::notify_service_name);

@@ -4,6 +4,7 @@
 #include <sdbus-c++/Error.h>
 
 #include "client/cmrd_errors.hpp"
+#include "cmrd_bus_connection.hpp"
 
 namespace cmrctl::client {
 
@@ -19,11 +20,7 @@ std::string BusTarget::description() const
 std::unique_ptr<sdbus::IConnection> BusTarget::connect() const
 {
     try {
-        if (spec_ == "system")
-            return sdbus::createSystemBusConnection();
-        if (spec_ == "session")
-            return sdbus::createSessionBusConnection();
-        return sdbus::createSessionBusConnectionWithAddress(spec_);
+        return cmrd::bus::open_bus(spec_);
     } catch (const sdbus::Error& e) {
         // No bus means no cmrd either; the reason (socket missing, refused...) is kept.
         throw CmrdUnavailable(description(), "cannot connect to it: " + e.getMessage());

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "bus_connection.hpp"
+#include "name_watch.hpp"
 
 #include <exception>
 
@@ -9,19 +9,6 @@
 #include "log.hpp"
 
 namespace cmrnotify {
-
-std::unique_ptr<sdbus::IConnection> connect_bus(const std::string& bus)
-{
-    try {
-        if (bus == "system")
-            return sdbus::createSystemBusConnection();
-        if (bus == "session")
-            return sdbus::createSessionBusConnection();
-        return sdbus::createSessionBusConnectionWithAddress(bus);
-    } catch (const sdbus::Error& e) {
-        throw sdbus::Error(e.getName(), "cannot connect to the " + bus + " bus: " + e.getMessage());
-    }
-}
 
 sdbus::Slot watch_name_owner(sdbus::IConnection& bus, const std::string& name,
                              std::function<void(bool present)> changed)
