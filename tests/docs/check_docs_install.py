@@ -16,39 +16,15 @@ datadir/bash-completion/completions without one. Then:
 
 import filecmp
 import glob
-import json
 import os
 import subprocess
 import sys
 import tempfile
 
-failures = []
-
-
-def check(condition, message, detail=""):
-    print(("ok   " if condition else "FAIL ") + message)
-    if not condition:
-        if detail:
-            print("     " + detail.replace("\n", "\n     "))
-        failures.append(message)
-    return condition
-
-
-def build_options(build_dir):
-    out = subprocess.run(["meson", "introspect", build_dir, "--buildoptions"],
-                         capture_output=True, text=True, check=True).stdout
-    return {option["name"]: option["value"] for option in json.loads(out)}
-
-
-def pkg_config_variable(package, variable, fallback):
-    result = subprocess.run(["pkg-config", f"--variable={variable}", package],
-                            capture_output=True, text=True, check=False)
-    value = result.stdout.strip()
-    return value if result.returncode == 0 and value else fallback
-
-
-def under(destdir, path):
-    return os.path.join(destdir, path.lstrip("/"))
+# The helpers the DESTDIR install check uses too (tests/install/install_checks.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "install"))
+from install_checks import (build_options, check, exit_status,  # noqa: E402
+                            meson_install, pkg_config_variable, under)
 
 
 def check_pages(destdir, mandir, source_dir):
@@ -96,21 +72,12 @@ def main():
         os.path.join(prefix, options["datadir"], "bash-completion", "completions"))
 
     with tempfile.TemporaryDirectory() as destdir:
-        result = subprocess.run(["meson", "install", "-C", build_dir, "--no-rebuild",
-                                 "--destdir", destdir], capture_output=True, text=True,
-                                check=False)
-        if result.returncode != 0:
-            print(result.stdout + result.stderr)
-            print("FAIL meson install --destdir")
+        if not meson_install(build_dir, destdir):
             return 1
-        print(f"meson install --destdir {destdir}: ok")
         check_pages(destdir, mandir, source_dir)
         check_completion(destdir, completions_dir, source_dir)
 
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
+    return exit_status()
 
 
 if __name__ == "__main__":

@@ -20,13 +20,14 @@ files (systemd.pc, udev.pc), as a packager would. Then:
 import argparse
 import filecmp
 import glob
-import json
 import os
 import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+from install_checks import (build_options, check, exit_status, meson_install,
+                            pkg_config_variable, under)
 from system_bus import PrivateSystemBus
 
 # With prefix=/usr (what distributions configure), the literal places the system's programs
@@ -36,35 +37,6 @@ DISTRIBUTION_PATHS = {
     "policy": "/usr/share/dbus-1/system.d/org.cmrd.Monitor1.conf",
     "config": "/etc/cmrd/cmrd.toml",
 }
-
-failures = []
-
-
-def check(condition, message, detail=""):
-    print(("ok   " if condition else "FAIL ") + message)
-    if not condition:
-        if detail:
-            print("     " + detail.replace("\n", "\n     "))
-        failures.append(message)
-    return condition
-
-
-def build_options(build_dir):
-    out = subprocess.run(["meson", "introspect", build_dir, "--buildoptions"],
-                         capture_output=True, text=True, check=True).stdout
-    return {option["name"]: option["value"] for option in json.loads(out)}
-
-
-def pkg_config_variable(package, variable, fallback):
-    result = subprocess.run(["pkg-config", f"--variable={variable}", package],
-                            capture_output=True, text=True, check=False)
-    value = result.stdout.strip()
-    return value if result.returncode == 0 and value else fallback
-
-
-def under(destdir, path):
-    return os.path.join(destdir, path.lstrip("/"))
-
 
 def check_sysusers(snippet):
     with tempfile.TemporaryDirectory() as root:
@@ -129,14 +101,8 @@ def main():
     udev_dir = pkg_config_variable("udev", "udevdir", "/usr/lib/udev")
 
     with tempfile.TemporaryDirectory() as destdir:
-        result = subprocess.run(["meson", "install", "-C", args.build_dir, "--no-rebuild",
-                                 "--destdir", destdir], capture_output=True, text=True,
-                                check=False)
-        if result.returncode != 0:
-            print(result.stdout + result.stderr)
-            print("FAIL meson install --destdir")
+        if not meson_install(args.build_dir, destdir):
             return 1
-        print(f"meson install --destdir {destdir}: ok")
 
         unit = under(destdir, os.path.join(unit_dir, "cmrd.service"))
         if check(os.path.isfile(unit), f"unit at {unit_dir}/cmrd.service"):
@@ -189,10 +155,7 @@ def main():
             check(os.path.isfile(path) and os.access(path, os.X_OK),
                   f"{name} at {directory}/{name}")
 
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
+    return exit_status()
 
 
 if __name__ == "__main__":
