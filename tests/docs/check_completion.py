@@ -35,22 +35,14 @@ import tempfile
 import termios
 import time
 
+# tests/ holds the shared helpers (check_report.py, install/install_checks.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from check_report import check, exit_status  # noqa: E402
+
 BASH_COMPLETION = "/usr/share/bash-completion/bash_completion"
 # `timeout 1` in the completion, plus bash's start and cmrctl's own: a hung cmrd must not cost
 # more than this.
 HUNG_LIMIT_S = 3.0
-
-failures = []
-
-
-def check(condition, message, detail=""):
-    print(("ok   " if condition else "FAIL ") + message)
-    if not condition:
-        if detail:
-            print("     " + str(detail).replace("\n", "\n     "))
-        failures.append(message)
-    return condition
-
 
 def comp_words(line):
     """COMP_WORDS and COMP_CWORD for @p line with the cursor at its end, as readline splits
@@ -313,10 +305,7 @@ def main():
         check_static(completion, cmrctl, work)
         check_live(completion, cmrctl, cmrd, work)
         check_loader(completion, cmrctl)
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
+    return exit_status()
 
 
 if __name__ == "__main__":

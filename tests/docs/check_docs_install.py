@@ -21,10 +21,11 @@ import subprocess
 import sys
 import tempfile
 
-# The helpers the DESTDIR install check uses too (tests/install/install_checks.py).
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "install"))
-from install_checks import (build_options, check, exit_status,  # noqa: E402
-                            meson_install, pkg_config_variable, under)
+# tests/ holds the shared helpers (check_report.py, install/install_checks.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from check_report import check, exit_status  # noqa: E402
+from install.install_checks import (build_options, meson_install,  # noqa: E402
+                                    pkg_config_variable, under)
 
 
 def check_pages(destdir, mandir, source_dir):

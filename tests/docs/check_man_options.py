@@ -24,17 +24,9 @@ import subprocess
 import sys
 import tomllib
 
-failures = []
-
-
-def check(condition, message, detail=""):
-    print(("ok   " if condition else "FAIL ") + message)
-    if not condition:
-        if detail:
-            print("     " + detail.replace("\n", "\n     "))
-        failures.append(message)
-    return condition
-
+# tests/ holds the shared helpers (check_report.py, install/install_checks.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from check_report import check, exit_status  # noqa: E402
 
 # ---- --help of the built programs ------------------------------------------------------------
 
@@ -264,10 +256,7 @@ def main():
     check_program(os.path.join(args.man_dir, "cmr-notify.1"), [args.cmr_notify], "cmr-notify")
     check_cmrctl(os.path.join(args.man_dir, "cmrctl.1"), args.cmrctl)
     check_config_page(os.path.join(args.man_dir, "cmrd.toml.5"), args.config_example)
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
+    return exit_status()
 
 
 if __name__ == "__main__":

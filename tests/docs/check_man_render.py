@@ -17,19 +17,11 @@ import re
 import subprocess
 import sys
 
+# tests/ holds the shared helpers (check_report.py, install/install_checks.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from check_report import check, exit_status  # noqa: E402
+
 WIDTH = 80
-
-failures = []
-
-
-def check(condition, message, detail=""):
-    print(("ok   " if condition else "FAIL ") + message)
-    if not condition:
-        if detail:
-            print("     " + detail.replace("\n", "\n     "))
-        failures.append(message)
-    return condition
-
 
 def environment():
     env = dict(os.environ)
@@ -85,10 +77,7 @@ def main():
         render_warnings(page)
         check_width(page)
         check_whatis(page)
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
+    return exit_status()
 
 
 if __name__ == "__main__":

@@ -32,24 +32,16 @@ import time
 
 from system_bus import PrivateSystemBus
 
+# tests/ holds the shared helpers (check_report.py, install/install_checks.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from check_report import check, exit_status  # noqa: E402
+
 BUS_NAME = "org.cmrd.Monitor1"
 ROOT_PATH = "/org/cmrd/Monitor1"
 MANAGER = "org.cmrd.Monitor1.Manager"
 ACCESS_DENIED = "org.freedesktop.DBus.Error.AccessDenied"
 TEST_ADMIN_GROUP = "cmrd-test-admins"
 CALL_TIMEOUT_S = 20
-
-failures = []
-
-
-def check(condition, message, detail=""):
-    print(("ok   " if condition else "FAIL ") + message)
-    if not condition:
-        if detail:
-            print("     " + detail.replace("\n", "\n     "))
-        failures.append(message)
-    return condition
-
 
 def ensure_identities(sysusers_snippet):
     """The cmrd user (from the project's own snippet) and the test administrators' group."""
@@ -240,10 +232,7 @@ def main():
     peer = os.path.abspath(args.peer)
     for policy, admin_group in args.policy:
         check_policy(os.path.abspath(policy), admin_group, peer)
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
+    return exit_status()
 
 
 if __name__ == "__main__":

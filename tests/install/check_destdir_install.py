@@ -26,9 +26,12 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
-from install_checks import (build_options, check, exit_status, meson_install,
-                            pkg_config_variable, under)
+from install_checks import build_options, meson_install, pkg_config_variable, under
 from system_bus import PrivateSystemBus
+
+# tests/ holds the shared helpers (check_report.py, install/install_checks.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from check_report import check, exit_status  # noqa: E402
 
 # With prefix=/usr (what distributions configure), the literal places the system's programs
 # read: dbus-daemon only reads policies from /usr/share/dbus-1/system.d (and /etc), cmrd reads

@@ -1,4 +1,4 @@
-"""What the install checks share: reporting checks, the build's options, pkg-config variables,
+"""What the install checks share: the build's options, pkg-config variables,
 paths under a DESTDIR, and `meson install --destdir` itself.
 
 Used by tests/install/check_destdir_install.py and tests/docs/check_docs_install.py. Install
@@ -9,19 +9,6 @@ would.
 import json
 import os
 import subprocess
-
-failures = []
-
-
-def check(condition, message, detail=""):
-    """Prints ok/FAIL for @message (with @detail indented on failure) and records a failure."""
-    print(("ok   " if condition else "FAIL ") + message)
-    if not condition:
-        if detail:
-            print("     " + detail.replace("\n", "\n     "))
-        failures.append(message)
-    return condition
-
 
 def build_options(build_dir):
     """The configured build's options, name -> value (`meson introspect --buildoptions`)."""
@@ -53,11 +40,3 @@ def meson_install(build_dir, destdir):
         return False
     print(f"meson install --destdir {destdir}: ok")
     return True
-
-
-def exit_status():
-    """0 when every check passed, else 1 (after saying how many failed)."""
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
