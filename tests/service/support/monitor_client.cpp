@@ -124,7 +124,7 @@ template <typename T> void append(std::vector<T>& to, std::vector<T>& from)
 
 } // namespace
 
-void MonitorClient::take_inbox() const
+void MonitorClient::take_inbox()
 {
     const std::lock_guard lock(inbox_mutex_);
     append(recording_.alarms, inbox_.alarms);
@@ -157,7 +157,7 @@ bool MonitorClient::wait_for(const std::function<bool(const Recording&)>& done,
     }
 }
 
-Recording MonitorClient::recording() const
+Recording MonitorClient::recording()
 {
     const std::lock_guard lock(mutex_);
     take_inbox();

@@ -88,7 +88,7 @@ public:
     /// @return whether it held.
     bool wait_for(const std::function<bool(const Recording&)>& done, Clock::duration timeout);
     /// A copy of what has been recorded so far.
-    [[nodiscard]] Recording recording() const;
+    [[nodiscard]] Recording recording();
 
     // The API (org.cmrd.Monitor1.Manager and the ObjectManager), through the generated proxy.
     std::vector<BusEvent> get_events(std::int64_t since_us);
@@ -110,7 +110,7 @@ private:
     void add(PropertiesSignal signal);
 
     /// Moves what arrived into recording_. Needs mutex_ held.
-    void take_inbox() const;
+    void take_inbox();
 
     std::unique_ptr<sdbus::IConnection> connection_;
     std::unique_ptr<Signals> signals_;
@@ -120,11 +120,11 @@ private:
     // signal. Signals go to inbox_ under inbox_mutex_ only; the predicate runs under mutex_
     // only. With one lock the two threads could deadlock (TSan showed the lock-order
     // inversion).
-    mutable std::mutex mutex_; // guards recording_; taken before inbox_mutex_
-    mutable Recording recording_;
-    mutable std::mutex inbox_mutex_;  // guards inbox_
+    std::mutex mutex_; // guards recording_; taken before inbox_mutex_
+    Recording recording_;
+    std::mutex inbox_mutex_;          // guards inbox_
     std::condition_variable arrived_; // inbox_ got something
-    mutable Recording inbox_;
+    Recording inbox_;
 };
 
 // Reading figures and properties.
