@@ -44,6 +44,7 @@ BASH_COMPLETION = "/usr/share/bash-completion/bash_completion"
 # more than this.
 HUNG_LIMIT_S = 3.0
 
+
 def comp_words(line):
     """COMP_WORDS and COMP_CWORD for @p line with the cursor at its end, as readline splits
     it: blanks separate words, a run of ':' or '=' is a word of its own, and a line that ends

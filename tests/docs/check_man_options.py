@@ -28,6 +28,7 @@ import tomllib
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from check_report import check, exit_status  # noqa: E402
 
+
 # ---- --help of the built programs ------------------------------------------------------------
 
 def help_text(command):

@@ -23,6 +23,7 @@ from check_report import check, exit_status  # noqa: E402
 
 WIDTH = 80
 
+
 def environment():
     env = dict(os.environ)
     # MANROFFSEQ='': no preprocessors from the page's first line; no pager, no colours.

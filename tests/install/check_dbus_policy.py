@@ -43,6 +43,7 @@ ACCESS_DENIED = "org.freedesktop.DBus.Error.AccessDenied"
 TEST_ADMIN_GROUP = "cmrd-test-admins"
 CALL_TIMEOUT_S = 20
 
+
 def ensure_identities(sysusers_snippet):
     """The cmrd user (from the project's own snippet) and the test administrators' group."""
     try:

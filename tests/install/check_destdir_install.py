@@ -41,6 +41,7 @@ DISTRIBUTION_PATHS = {
     "config": "/etc/cmrd/cmrd.toml",
 }
 
+
 def check_sysusers(snippet):
     with tempfile.TemporaryDirectory() as root:
         os.makedirs(os.path.join(root, "etc"))

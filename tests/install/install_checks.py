@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 
+
 def build_options(build_dir):
     """The configured build's options, name -> value (`meson introspect --buildoptions`)."""
     out = subprocess.run(["meson", "introspect", build_dir, "--buildoptions"],
