@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "capture/busy_retry.hpp"
-#include "capture/unique_fd.hpp"
+#include "unique_fd.hpp"
 
 namespace cmrd::capture {
 namespace {
@@ -53,7 +53,7 @@ TEST(BusyRetry, BackoffDoublesFromHalfASecondToEight)
 
 TEST(BusyRetry, RetriesUntilTheDeviceIsFree)
 {
-    const UniqueFd stop(eventfd(0, EFD_CLOEXEC));
+    const common::UniqueFd stop(eventfd(0, EFD_CLOEXEC));
     BusyRetryConfig config;
     config.initial = 20ms;
     config.max = 40ms;
@@ -74,7 +74,7 @@ TEST(BusyRetry, RetriesUntilTheDeviceIsFree)
 
 TEST(BusyRetry, OtherErrorsEndRetryingAtOnce)
 {
-    const UniqueFd stop(eventfd(0, EFD_CLOEXEC));
+    const common::UniqueFd stop(eventfd(0, EFD_CLOEXEC));
     BusyRetryConfig config;
     config.device_dir.clear();
     int attempts = 0;
@@ -87,7 +87,7 @@ TEST(BusyRetry, OtherErrorsEndRetryingAtOnce)
 
 TEST(BusyRetry, StopEndsTheWait)
 {
-    const UniqueFd stop(eventfd(0, EFD_CLOEXEC));
+    const common::UniqueFd stop(eventfd(0, EFD_CLOEXEC));
     BusyRetryConfig config;
     config.initial = 10s;
     config.device_dir.clear();
@@ -108,7 +108,7 @@ TEST(BusyRetry, StopEndsTheWait)
 TEST(BusyRetry, ACaptureNodeClosingWakesTheRetryEarly)
 {
     const TempDir dir;
-    const UniqueFd stop(eventfd(0, EFD_CLOEXEC));
+    const common::UniqueFd stop(eventfd(0, EFD_CLOEXEC));
     BusyRetryConfig config;
     config.initial = 20s;
     config.device_dir = dir.path.string();

@@ -19,12 +19,12 @@
 namespace cmrd::capture {
 namespace {
 
-UniqueFd make_eventfd()
+common::UniqueFd make_eventfd()
 {
     const int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (fd < 0)
         throw std::system_error(errno, std::generic_category(), "eventfd");
-    return UniqueFd(fd);
+    return common::UniqueFd(fd);
 }
 
 void validate(const CaptureConfig& config)

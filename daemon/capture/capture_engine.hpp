@@ -36,7 +36,7 @@
 #include "capture/capture_status.hpp"
 #include "capture/shared_status.hpp"
 #include "capture/triple_buffer.hpp"
-#include "capture/unique_fd.hpp"
+#include "unique_fd.hpp"
 
 namespace cmrd::capture {
 
@@ -86,8 +86,8 @@ private:
     void finish(CaptureState final_state) noexcept;
 
     CaptureConfig config_;
-    UniqueFd stop_fd_;
-    UniqueFd notify_fd_;
+    common::UniqueFd stop_fd_;
+    common::UniqueFd notify_fd_;
     SharedStatus status_;
     // Made by the capture thread once the channel count is known, then published through
     // results_ready_; destroyed with the engine, after the thread has ended.

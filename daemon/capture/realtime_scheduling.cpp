@@ -7,7 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "capture/errno_text.hpp"
+#include "errno_text.hpp"
 #include "capture/rtkit_client.hpp"
 
 namespace cmrd::capture {
@@ -36,7 +36,7 @@ RealtimeGrant make_this_thread_realtime(const RealtimeRequest& request)
         if (mlockall(MCL_CURRENT | MCL_FUTURE) == 0)
             grant.memory_locked = true;
         else
-            append_detail(grant.detail, "mlockall: " + errno_text(errno));
+            append_detail(grant.detail, "mlockall: " + common::errno_text(errno));
     }
 
     // sched_setscheduler(0, ...) acts on the calling thread on Linux (pthread_setschedparam
@@ -48,7 +48,7 @@ RealtimeGrant make_this_thread_realtime(const RealtimeRequest& request)
         grant.priority = request.priority;
         return grant;
     }
-    append_detail(grant.detail, "SCHED_FIFO: " + errno_text(errno));
+    append_detail(grant.detail, "SCHED_FIFO: " + common::errno_text(errno));
 
     if (request.use_rtkit) {
         // rtkit sets SCHED_RESET_ON_FORK itself.

@@ -9,7 +9,7 @@
 #include <sys/resource.h>
 #include <systemd/sd-bus.h>
 
-#include "capture/errno_text.hpp"
+#include "errno_text.hpp"
 
 namespace cmrd::capture {
 namespace {
@@ -34,7 +34,7 @@ struct BusError {
     {
         if (error.message != nullptr)
             return std::string(error.name != nullptr ? error.name : "") + ": " + error.message;
-        return errno_text(-r);
+        return common::errno_text(-r);
     }
 };
 
@@ -59,7 +59,7 @@ RtkitResult rtkit_make_thread_realtime(pid_t thread_id, int priority, int timeou
     sd_bus* raw = nullptr;
     int r = sd_bus_open_system(&raw);
     if (r < 0) {
-        result.detail = std::string("system bus: ") + errno_text(-r);
+        result.detail = std::string("system bus: ") + common::errno_text(-r);
         return result;
     }
     const BusPtr bus(raw);
@@ -77,7 +77,7 @@ RtkitResult rtkit_make_thread_realtime(pid_t thread_id, int priority, int timeou
         (limit.rlim_max == RLIM_INFINITY || limit.rlim_max > static_cast<rlim_t>(rttime_max_us))) {
         limit.rlim_cur = limit.rlim_max = static_cast<rlim_t>(rttime_max_us);
         if (setrlimit(RLIMIT_RTTIME, &limit) != 0) {
-            result.detail = std::string("RLIMIT_RTTIME: ") + errno_text(errno);
+            result.detail = std::string("RLIMIT_RTTIME: ") + common::errno_text(errno);
             return result;
         }
     }

@@ -9,8 +9,8 @@
 #include <toml++/toml.h>
 #include <unistd.h>
 
-#include "capture/errno_text.hpp"
-#include "capture/unique_fd.hpp"
+#include "errno_text.hpp"
+#include "unique_fd.hpp"
 #include "config/config_sections.hpp"
 #include "config/toml_reader.hpp"
 
@@ -21,9 +21,9 @@ namespace {
 std::string read_file(const std::filesystem::path& path)
 {
     const auto fail = [&](int err) {
-        return ConfigError(path.string(), "cannot read: " + capture::errno_text(err));
+        return ConfigError(path.string(), "cannot read: " + common::errno_text(err));
     };
-    const capture::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    const common::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0)
         throw fail(errno);
     std::string text;

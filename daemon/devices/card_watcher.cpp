@@ -6,7 +6,7 @@
 #include <system_error>
 #include <utility>
 
-#include "capture/errno_text.hpp"
+#include "errno_text.hpp"
 #include "devices/card_nodes.hpp"
 #include "devices/card_properties.hpp"
 
@@ -109,7 +109,7 @@ std::vector<CardEvent> CardWatcher::process()
             break;
         }
         // A malformed message was consumed; the ones behind it may be fine.
-        errors_.push_back("udev monitor: receiving an event failed: " + capture::errno_text(err));
+        errors_.push_back("udev monitor: receiving an event failed: " + common::errno_text(err));
     }
     return events;
 }
@@ -144,7 +144,7 @@ std::vector<CardEvent> CardWatcher::process_retries()
             errors_.push_back(describe(card.info) + ": " + control_node_path(card.info.number) +
                               " still not accessible after " +
                               std::to_string(timing_.give_up_after.count()) + " ms (" +
-                              capture::errno_text(card.last_access_error) +
+                              common::errno_text(card.last_access_error) +
                               "); ignored until udev reports a change on it");
             it = cards_.erase(it);
             continue;
@@ -237,7 +237,7 @@ std::vector<UdevDevice> CardWatcher::enumerate_cards()
             if (err == ENOENT || err == ENODEV)
                 continue;
             errors_.push_back(std::string("udev: reading ") + syspath +
-                              " failed: " + capture::errno_text(err != 0 ? err : ENOMEM));
+                              " failed: " + common::errno_text(err != 0 ? err : ENOMEM));
             continue;
         }
         const char* sysname = udev_device_get_sysname(device.get());

@@ -43,7 +43,7 @@ EventLog::EventLog(std::filesystem::path dir, std::size_t max_bytes)
     std::filesystem::create_directories(dir_, ec);
     if (ec)
         throw std::system_error(ec, "cannot create event log directory " + dir_.string());
-    dir_fd_ = capture::UniqueFd(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    dir_fd_ = common::UniqueFd(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dir_fd_.get() < 0)
         throw path_error(errno, "cannot open event log directory", dir_);
     // The torn-line repair below is only safe with one writer.
@@ -90,7 +90,7 @@ void EventLog::open_current_file()
         fd = ::open(current_path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
         throw path_error(errno, "cannot open event log", current_path_);
-    capture::UniqueFd file(fd);
+    common::UniqueFd file(fd);
     // A new name (first start, or after a rotation's rename) is durable only once the
     // directory is.
     if (created && ::fsync(dir_fd_.get()) != 0)
@@ -106,7 +106,7 @@ void EventLog::rotate()
 {
     if (::renameat(dir_fd_.get(), current_file_name, dir_fd_.get(), rotated_file_name) != 0)
         throw path_error(errno, "cannot rotate event log", current_path_);
-    file_fd_ = capture::UniqueFd();
+    file_fd_ = common::UniqueFd();
     // Memory follows the files: the previous rotated file's events are gone.
     events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(rotated_count_));
     rotated_count_ = events_.size();

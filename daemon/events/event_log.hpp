@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "capture/unique_fd.hpp"
+#include "unique_fd.hpp"
 #include "events/event.hpp"
 
 namespace cmrd::events {
@@ -92,8 +92,8 @@ private:
     std::size_t file_limit_; // max_bytes / 2, per file
 
     mutable std::mutex mutex_;
-    capture::UniqueFd dir_fd_; // held open: the flock, and fsync after renames
-    capture::UniqueFd file_fd_;
+    common::UniqueFd dir_fd_; // held open: the flock, and fsync after renames
+    common::UniqueFd file_fd_;
     std::uintmax_t current_size_ = 0;
     bool size_needs_restoring_ = false; // a failed append could not be cut off yet
     std::deque<Event> events_;          // rotated file's events, then the current file's

@@ -11,7 +11,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "capture/unique_fd.hpp"
+#include "unique_fd.hpp"
 #include "events/event_codec.hpp"
 
 namespace cmrd::events {
@@ -25,7 +25,7 @@ std::system_error file_error(int err, const std::string& what, const std::filesy
 /// The whole file, or nullopt when it does not exist.
 std::optional<std::string> read_whole_file(const std::filesystem::path& path)
 {
-    const capture::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    const common::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {
         if (errno == ENOENT)
             return std::nullopt;

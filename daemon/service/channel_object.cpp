@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "cmrd_bus_names.hpp"
-#include "service/log.hpp"
+#include "log.hpp"
 
 namespace cmrd::service {
 
@@ -24,7 +24,7 @@ ChannelObject::~ChannelObject()
     try {
         emitInterfacesRemovedSignal({bus::channel_interface});
     } catch (const sdbus::Error& e) {
-        log(LOG_WARNING, "cannot announce the removal of " + path_ + ": " + e.getMessage());
+        common::log(LOG_WARNING, "cannot announce the removal of " + path_ + ": " + e.getMessage());
     }
     unregisterAdaptor();
 }

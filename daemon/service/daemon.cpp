@@ -2,21 +2,18 @@
 #include "service/daemon.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <csignal>
 #include <filesystem>
-#include <limits>
 #include <system_error>
 
-#include <poll.h>
 #include <sdbus-c++/Error.h>
-#include <time.h>
+#include <sys/epoll.h>
 
 #include "cmrd_bus_connection.hpp"
 #include "cmrd_bus_names.hpp"
 #include "config/config_loader.hpp"
 #include "events/journal_sink.hpp"
-#include "service/log.hpp"
+#include "log.hpp"
 
 namespace cmrd::service {
 namespace {
@@ -30,21 +27,6 @@ constexpr auto default_check_interval = std::chrono::seconds(5);
 /// 100 ms; the longest analysis hop takes tens of milliseconds).
 constexpr auto hang_limit = std::chrono::seconds(3);
 
-std::int64_t monotonic_us()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
-
-int ms_until(Clock::time_point now, Clock::time_point then)
-{
-    if (then <= now)
-        return 0;
-    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(then - now).count();
-    return static_cast<int>(std::min<std::int64_t>(ms, std::numeric_limits<int>::max()));
-}
-
 Clock::duration publish_interval(const config::DaemonConfig& config)
 {
     return std::chrono::duration_cast<Clock::duration>(
@@ -53,17 +35,19 @@ Clock::duration publish_interval(const config::DaemonConfig& config)
 
 } // namespace
 
-Daemon::Daemon(Options options) : options_(std::move(options))
+Daemon::Daemon(Options options)
+    : options_(std::move(options)),
+      signals_(loop_, {SIGTERM, SIGINT, SIGHUP}, [this](int signal) { on_signal(signal); })
 {
     config_ = read_config();
-    log(LOG_INFO, config_.source.empty()
-                      ? "no " + options_.config_path + ": running on built-in defaults"
-                      : "configuration " + config_.source);
+    common::log(LOG_INFO, config_.source.empty()
+                              ? "no " + options_.config_path + ": running on built-in defaults"
+                              : "configuration " + config_.source);
 
     event_log_ =
         std::make_unique<events::EventLog>(options_.state_dir, config_.event_log.max_bytes);
     for (const std::string& warning : event_log_->warnings())
-        log(LOG_WARNING, "event log: " + warning);
+        common::log(LOG_WARNING, "event log: " + warning);
 
     bus_ = bus::connect_bus(options_.bus);
     ManagerHooks hooks;
@@ -75,7 +59,7 @@ Daemon::Daemon(Options options) : options_(std::move(options))
     try {
         admins = admin_policy_for_group(CMRD_ADMIN_GROUP);
     } catch (const std::runtime_error& e) {
-        log(LOG_ERR, std::string(e.what()) + ": Reload is for root only");
+        common::log(LOG_ERR, std::string(e.what()) + ": Reload is for root only");
     }
     manager_ = std::make_unique<ManagerObject>(*bus_, std::move(hooks), admins);
     devices_ = std::make_unique<DeviceManager>(*bus_);
@@ -88,8 +72,9 @@ Daemon::Daemon(Options options) : options_(std::move(options))
         handle_cards(cards_->start());
     } catch (const std::system_error& e) {
         cards_.reset();
-        log(LOG_ERR,
-            std::string("udev is not usable, sound cards will not be discovered: ") + e.what());
+        common::log(LOG_ERR,
+                    std::string("udev is not usable, sound cards will not be discovered: ") +
+                        e.what());
     }
 
     // The name last: whoever sees it sees the devices present at start-up.
@@ -99,25 +84,39 @@ Daemon::Daemon(Options options) : options_(std::move(options))
         throw std::runtime_error(std::string("cannot own ") + bus::service_name + " on the " +
                                  options_.bus + " bus: " + e.getMessage());
     }
+    bus_source_ = std::make_unique<bus::BusEventSource>(loop_, *bus_);
+    if (cards_)
+        cards_source_ = common::IoSource(loop_, cards_->fd(), EPOLLIN, [this](std::uint32_t) {
+            handle_cards(cards_->process());
+        });
+    housekeeping_timer_ = common::Timer(loop_, [] {}); // housekeeping() runs after it
+    after_dispatch_ = common::PostSource(loop_, [this] { housekeeping(); });
+
     notifier_.ready("");
     update_status();
     const auto now = Clock::now();
     next_ping_ = now;
     next_reopen_check_ = now + reopen_after;
+    housekeeping_timer_.arm_at(now);
 }
 
 Daemon::~Daemon()
 {
     notifier_.stopping("stopping");
-    // Capture threads end and objects disappear before the name is given up.
+    // Descriptor watches go before what they watch; capture threads end and objects disappear
+    // before the name is given up.
+    device_sources_.clear();
+    cards_source_ = common::IoSource();
     devices_.reset();
     cards_.reset();
     try {
         bus_->releaseName(bus::service_name);
     } catch (const sdbus::Error& e) {
-        log(LOG_WARNING, "releasing " + std::string(bus::service_name) + ": " + e.getMessage());
+        common::log(LOG_WARNING,
+                    "releasing " + std::string(bus::service_name) + ": " + e.getMessage());
     }
     manager_.reset();
+    bus_source_.reset();
 }
 
 config::DaemonConfig Daemon::read_config() const
@@ -136,13 +135,13 @@ std::optional<std::string> Daemon::reload()
         config_ = std::move(fresh);
         config_error_.clear();
         devices_->apply(config_);
-        log(LOG_NOTICE,
-            "configuration reloaded" + (config_.source.empty() ? std::string(" (built-in defaults)")
-                                                               : " from " + config_.source));
+        common::log(LOG_NOTICE, "configuration reloaded" +
+                                    (config_.source.empty() ? std::string(" (built-in defaults)")
+                                                            : " from " + config_.source));
     } catch (const config::ConfigError& e) {
         error = e.what();
         config_error_ = e.what();
-        log(LOG_ERR, "new configuration rejected, the running one stays: " + config_error_);
+        common::log(LOG_ERR, "new configuration rejected, the running one stays: " + config_error_);
     }
     manager_->config_changed();
     notifier_.ready("");
@@ -150,14 +149,12 @@ std::optional<std::string> Daemon::reload()
     return error;
 }
 
-void Daemon::handle_signals()
+void Daemon::on_signal(int signal)
 {
-    for (const int sig : signals_.take()) {
-        if (sig == SIGHUP)
-            (void)reload(); // the error is logged and published as ConfigError
-        else
-            stop_ = true;
-    }
+    if (signal == SIGHUP)
+        (void)reload(); // the error is logged and published as ConfigError
+    else
+        loop_.exit(0);
 }
 
 void Daemon::handle_cards(const std::vector<devices::CardEvent>& events)
@@ -166,7 +163,7 @@ void Daemon::handle_cards(const std::vector<devices::CardEvent>& events)
         devices_->on_card(event);
     if (cards_)
         for (const std::string& error : cards_->take_errors())
-            log(LOG_ERR, "udev: " + error);
+            common::log(LOG_ERR, "udev: " + error);
     if (!events.empty())
         update_status();
 }
@@ -178,13 +175,13 @@ void Daemon::record(const AlarmChange& change)
         stored = event_log_->append(change.event);
     } catch (const std::exception& e) {
         // The alarm still goes out on the bus and to the journal; only the history lacks it.
-        log(LOG_ERR, std::string("event log: ") + e.what());
+        common::log(LOG_ERR, std::string("event log: ") + e.what());
     }
     events::log_event_to_journal(stored);
     try {
         manager_->announce(change.channel_path, stored, change.stream_time_s);
     } catch (const sdbus::Error& e) {
-        log(LOG_ERR, "cannot send the alarm signal: " + e.getMessage());
+        common::log(LOG_ERR, "cannot send the alarm signal: " + e.getMessage());
     }
 }
 
@@ -203,8 +200,9 @@ void Daemon::feed_watchdog(Clock::time_point now)
             hung += (hung.empty() ? "" : ", ") + name;
     if (!hung.empty()) {
         if (!watchdog_starved_)
-            log(LOG_CRIT, "capture thread of " + hung +
-                              " hangs: no longer feeding the watchdog (systemd restarts cmrd)");
+            common::log(LOG_CRIT,
+                        "capture thread of " + hung +
+                            " hangs: no longer feeding the watchdog (systemd restarts cmrd)");
         watchdog_starved_ = true;
         return;
     }
@@ -228,78 +226,70 @@ void Daemon::update_status()
     notifier_.status(text);
 }
 
-int Daemon::poll_timeout_ms(Clock::time_point now) const
+void Daemon::on_device_notify(const MonitoredDevice* device)
+{
+    // A reload or card event in this iteration may have removed the device: look it up.
+    for (const auto& [name, running] : devices_->devices())
+        if (running.get() == device) {
+            const std::vector<AlarmChange> changes = running->on_notify();
+            for (const AlarmChange& change : changes)
+                record(change);
+            if (!changes.empty())
+                update_status();
+            return;
+        }
+}
+
+void Daemon::watch_devices()
+{
+    std::map<std::pair<const MonitoredDevice*, int>, bool> wanted;
+    for (const auto& [name, device] : devices_->devices())
+        wanted[{device.get(), device->notify_fd()}] = true;
+    std::erase_if(device_sources_,
+                  [&](const auto& entry) { return !wanted.contains(entry.first); });
+    for (const auto& [key, unused] : wanted)
+        if (!device_sources_.contains(key))
+            device_sources_.emplace(key,
+                                    common::IoSource(loop_, key.second, EPOLLIN,
+                                                     [this, device = key.first](std::uint32_t) {
+                                                         on_device_notify(device);
+                                                     }));
+}
+
+Clock::time_point Daemon::next_due(Clock::time_point now) const
 {
     Clock::time_point next = std::min(next_ping_, next_reopen_check_);
     const Clock::duration interval = publish_interval(config_);
     for (const auto& [name, device] : devices_->devices())
         if (const auto due = device->next_publish(interval))
             next = std::min(next, *due);
-    int timeout = ms_until(now, next);
     if (cards_)
         if (const auto retry = cards_->retry_in())
-            timeout = std::min(timeout, static_cast<int>(retry->count()));
-    const sdbus::IConnection::PollData bus = bus_->getEventLoopPollData();
-    if (bus.timeout_usec != std::numeric_limits<std::uint64_t>::max()) {
-        const std::int64_t left_us = static_cast<std::int64_t>(bus.timeout_usec) - monotonic_us();
-        timeout =
-            std::min(timeout, static_cast<int>(std::max<std::int64_t>(0, (left_us + 999) / 1000)));
+            next = std::min(next, now + *retry);
+    return next;
+}
+
+void Daemon::housekeeping()
+{
+    if (cards_ && cards_->retry_in())
+        handle_cards(cards_->process_retries());
+    const Clock::time_point now = Clock::now();
+    for (const auto& [name, device] : devices_->devices())
+        device->publish(now, publish_interval(config_));
+    if (now >= next_reopen_check_) {
+        devices_->reopen_gone(now, reopen_after);
+        next_reopen_check_ = now + std::chrono::seconds(1);
     }
-    return timeout;
+    feed_watchdog(now);
+    watch_devices();
+    housekeeping_timer_.arm_at(next_due(now));
 }
 
 int Daemon::run()
 {
-    std::vector<pollfd> fds;
-    std::vector<MonitoredDevice*> fd_devices;
-    while (!stop_) {
-        // sd-bus may already hold messages it has read: handle them before sleeping.
-        while (bus_->processPendingRequest()) {
-        }
-        const Clock::time_point before = Clock::now();
-        fds.clear();
-        fd_devices.clear();
-        fds.push_back({signals_.fd(), POLLIN, 0});
-        const sdbus::IConnection::PollData bus = bus_->getEventLoopPollData();
-        fds.push_back({bus.fd, bus.events, 0});
-        fds.push_back({cards_ ? cards_->fd() : -1, POLLIN, 0});
-        for (const auto& [name, device] : devices_->devices()) {
-            fds.push_back({device->notify_fd(), POLLIN, 0});
-            fd_devices.push_back(device.get());
-        }
-        if (::poll(fds.data(), fds.size(), poll_timeout_ms(before)) < 0 && errno != EINTR)
-            throw std::system_error(errno, std::generic_category(), "poll");
-
-        if ((fds[0].revents & POLLIN) != 0)
-            handle_signals();
-        if (cards_ && (fds[2].revents & POLLIN) != 0)
-            handle_cards(cards_->process());
-        if (cards_ && cards_->retry_in())
-            handle_cards(cards_->process_retries());
-        bool alarms_changed = false;
-        for (std::size_t i = 0; i < fd_devices.size(); ++i)
-            if ((fds[3 + i].revents & POLLIN) != 0)
-                // A reload or card event above may have removed this device: look it up.
-                for (const auto& [name, device] : devices_->devices())
-                    if (device.get() == fd_devices[i])
-                        for (const AlarmChange& change : device->on_notify()) {
-                            record(change);
-                            alarms_changed = true;
-                        }
-        if (alarms_changed)
-            update_status();
-
-        const Clock::time_point now = Clock::now();
-        for (const auto& [name, device] : devices_->devices())
-            device->publish(now, publish_interval(config_));
-        if (now >= next_reopen_check_) {
-            devices_->reopen_gone(now, reopen_after);
-            next_reopen_check_ = now + std::chrono::seconds(1);
-        }
-        feed_watchdog(now);
-    }
-    log(LOG_INFO, "stopping");
-    return 0;
+    const int status = loop_.run();
+    common::log(LOG_INFO, "stopping");
+    return status;
 }
 
 } // namespace cmrd::service

@@ -2,24 +2,27 @@
 #pragma once
 /// @file daemon.hpp
 /// cmrd as a whole: configuration, event log, D-Bus service, udev discovery, the monitored
-/// devices and systemd integration, driven by one single-threaded poll loop. D-Bus handlers
-/// run in that loop too (the connection is polled here, not by an sdbus-c++ thread), so the
-/// daemon's state needs no locks; only capture threads run beside it, and they hand over
-/// through their engines' lock-free buffers.
+/// devices and systemd integration, driven by the one event loop (common/event_loop.hpp).
+/// D-Bus handlers run in that loop too (the connection is served there, not by an sdbus-c++
+/// thread), so the daemon's state needs no locks; only capture threads run beside it, and
+/// they hand over through their engines' lock-free buffers.
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <sdbus-c++/IConnection.h>
 
+#include "bus_event_source.hpp"
 #include "config/daemon_config.hpp"
 #include "devices/card_watcher.hpp"
+#include "event_loop.hpp"
 #include "events/event_log.hpp"
 #include "service/device_manager.hpp"
 #include "service/manager_object.hpp"
 #include "service/options.hpp"
-#include "service/signal_watch.hpp"
 #include "service/systemd_notifier.hpp"
 
 namespace cmrd::service {
@@ -40,15 +43,22 @@ public:
 private:
     [[nodiscard]] config::DaemonConfig read_config() const;
     std::optional<std::string> reload();
-    void handle_signals();
+    void on_signal(int signal);
     void handle_cards(const std::vector<devices::CardEvent>& events);
+    void on_device_notify(const MonitoredDevice* device);
     void record(const AlarmChange& change);
     void feed_watchdog(Clock::time_point now);
     void update_status();
-    [[nodiscard]] int poll_timeout_ms(Clock::time_point now) const;
+    /// After every loop iteration that handled something: publish, reopen, feed the watchdog,
+    /// watch the devices' descriptors, and arm the timer for the next of these that is due.
+    void housekeeping();
+    void watch_devices();
+    [[nodiscard]] Clock::time_point next_due(Clock::time_point now) const;
 
     Options options_;
-    SignalWatch signals_;
+    common::EventLoop loop_;
+    // Blocked before any capture thread starts, so the signals only ever reach the loop.
+    common::SignalSource signals_;
     config::DaemonConfig config_;
     std::string config_error_;
     std::unique_ptr<events::EventLog> event_log_;
@@ -56,11 +66,18 @@ private:
     std::unique_ptr<ManagerObject> manager_;
     std::unique_ptr<DeviceManager> devices_;
     std::unique_ptr<devices::CardWatcher> cards_;
+    std::unique_ptr<bus::BusEventSource> bus_source_;
+    common::IoSource cards_source_;
+    /// The notification descriptor of each running device. Keyed by device and descriptor: a
+    /// reopened device has a new one. Stale watches are dropped before new ones are added, so
+    /// a reused descriptor number is never confused.
+    std::map<std::pair<const MonitoredDevice*, int>, common::IoSource> device_sources_;
+    common::Timer housekeeping_timer_;
+    common::PostSource after_dispatch_;
     SystemdNotifier notifier_;
     Clock::time_point next_ping_;
     Clock::time_point next_reopen_check_;
     bool watchdog_starved_ = false;
-    bool stop_ = false;
 };
 
 } // namespace cmrd::service

@@ -5,7 +5,7 @@
 #include <exception>
 
 #include "service/device_plan.hpp"
-#include "service/log.hpp"
+#include "log.hpp"
 
 namespace cmrd::service {
 
@@ -25,11 +25,11 @@ void DeviceManager::apply(const config::DaemonConfig& config)
 void DeviceManager::on_card(const devices::CardEvent& event)
 {
     if (event.action == devices::CardAction::added) {
-        log(LOG_INFO, "sound card " + event.card.sysname + " (" + event.card.id + ", " +
+        common::log(LOG_INFO, "sound card " + event.card.sysname + " (" + event.card.id + ", " +
                           event.card.model + ") is ready");
         cards_[event.card.syspath] = event.card;
     } else {
-        log(LOG_INFO, "sound card " + event.card.sysname + " went away");
+        common::log(LOG_INFO, "sound card " + event.card.sysname + " went away");
         cards_.erase(event.card.syspath);
     }
     reconcile();
@@ -42,14 +42,14 @@ void DeviceManager::reconcile()
     for (const std::string& problem : plan.problems)
         if (std::find(reported_problems_.begin(), reported_problems_.end(), problem) ==
             reported_problems_.end())
-            log(LOG_ERR, problem);
+            common::log(LOG_ERR, problem);
     reported_problems_ = plan.problems;
 
     for (auto it = running_.begin(); it != running_.end();) {
         const auto wanted = plan.devices.find(it->first);
         if (wanted == plan.devices.end() ||
             wanted->second.capture_key != capture_keys_[it->first]) {
-            log(LOG_INFO, "stopping " + it->first +
+            common::log(LOG_INFO, "stopping " + it->first +
                               (wanted == plan.devices.end() ? "" : " (capture settings changed)"));
             capture_keys_.erase(it->first);
             it = running_.erase(it);
@@ -67,11 +67,11 @@ void DeviceManager::start(const std::string& name, PlannedDevice& planned)
 {
     try {
         auto device = std::make_unique<MonitoredDevice>(connection_, planned.setup);
-        log(LOG_INFO, "monitoring " + name + " on " + planned.setup.capture.pcm);
+        common::log(LOG_INFO, "monitoring " + name + " on " + planned.setup.capture.pcm);
         running_.emplace(name, std::move(device));
         capture_keys_[name] = planned.capture_key;
     } catch (const std::exception& e) {
-        log(LOG_ERR,
+        common::log(LOG_ERR,
             "cannot monitor " + name + " (" + planned.setup.capture.pcm + "): " + e.what());
     }
 }
@@ -81,9 +81,9 @@ void DeviceManager::reopen_gone(Clock::time_point now, Clock::duration retry_aft
     for (auto& [name, device] : running_)
         try {
             if (device->reopen_if_gone(now, retry_after))
-                log(LOG_DEBUG, "reopening " + name + " (" + device->capture_config().pcm + ")");
+                common::log(LOG_DEBUG, "reopening " + name + " (" + device->capture_config().pcm + ")");
         } catch (const std::exception& e) {
-            log(LOG_ERR, "cannot reopen " + name + ": " + e.what());
+            common::log(LOG_ERR, "cannot reopen " + name + ": " + e.what());
         }
 }
 

@@ -9,7 +9,7 @@
 #include "capture/sample_format.hpp"
 #include "cmrd_bus_names.hpp"
 #include "service/channel_values.hpp"
-#include "service/log.hpp"
+#include "log.hpp"
 
 namespace cmrd::service {
 
@@ -27,7 +27,7 @@ DeviceObject::~DeviceObject()
     try {
         emitInterfacesRemovedSignal({bus::device_interface});
     } catch (const sdbus::Error& e) {
-        log(LOG_WARNING, "cannot announce the removal of " + path_ + ": " + e.getMessage());
+        common::log(LOG_WARNING, "cannot announce the removal of " + path_ + ": " + e.getMessage());
     }
     unregisterAdaptor();
 }

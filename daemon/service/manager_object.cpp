@@ -4,7 +4,7 @@
 #include <exception>
 
 #include "cmrd_bus_names.hpp"
-#include "service/log.hpp"
+#include "log.hpp"
 #include "service/version.hpp"
 
 namespace cmrd::service {
@@ -47,7 +47,7 @@ std::vector<BusEvent> ManagerObject::GetEvents(const int64_t& since_us)
     } catch (const sdbus::Error&) {
         throw;
     } catch (const std::exception& e) {
-        log(LOG_ERR, std::string("GetEvents failed: ") + e.what());
+        common::log(LOG_ERR, std::string("GetEvents failed: ") + e.what());
         throw sdbus::Error(bus::error_failed, e.what());
     }
 }
@@ -59,7 +59,7 @@ void ManagerObject::require_admin()
         throw sdbus::Error(bus::error_failed, "no caller to check");
     const uid_t uid = call->getCredsUid();
     if (!admins_.allows(uid)) {
-        log(LOG_NOTICE, "Reload refused to uid " + std::to_string(uid) + " (" + call->getSender() +
+        common::log(LOG_NOTICE, "Reload refused to uid " + std::to_string(uid) + " (" + call->getSender() +
                             "): not an administrator");
         throw sdbus::Error(bus::error_access_denied,
                            "Reload is for administrators only (root" +
@@ -76,7 +76,7 @@ void ManagerObject::Reload()
     } catch (const sdbus::Error&) {
         throw;
     } catch (const std::exception& e) {
-        log(LOG_ERR, std::string("Reload failed: ") + e.what());
+        common::log(LOG_ERR, std::string("Reload failed: ") + e.what());
         throw sdbus::Error(bus::error_failed, e.what());
     }
 }

@@ -5,7 +5,7 @@
 
 #include "capture/capture_state.hpp"
 #include "capture/sample_format.hpp"
-#include "service/log.hpp"
+#include "log.hpp"
 #include "service/object_paths.hpp"
 
 namespace cmrd::service {
@@ -136,7 +136,7 @@ void MonitoredDevice::log_state_change(const capture::CaptureStatus& status)
     const std::string& pcm = setup_.capture.pcm;
     switch (status.state) {
     case CaptureState::running:
-        log(LOG_INFO, name + ": capturing " + std::to_string(status.channels) + " inputs of " +
+        common::log(LOG_INFO, name + ": capturing " + std::to_string(status.channels) + " inputs of " +
                           pcm + ", " +
                           (status.format ? std::string(capture::to_string(*status.format)) : "?") +
                           " at " + std::to_string(status.rate) + " Hz, " +
@@ -148,11 +148,11 @@ void MonitoredDevice::log_state_change(const capture::CaptureStatus& status)
     case CaptureState::busy:
     case CaptureState::stalled:
     case CaptureState::disconnected:
-        log(LOG_WARNING, name + " (" + pcm + "): " + std::string(capture::to_string(status.state)) +
+        common::log(LOG_WARNING, name + " (" + pcm + "): " + std::string(capture::to_string(status.state)) +
                              (status.last_error.empty() ? "" : ": " + status.last_error));
         break;
     case CaptureState::error:
-        log(LOG_ERR, name + " (" + pcm + "): capture failed: " + status.last_error +
+        common::log(LOG_ERR, name + " (" + pcm + "): capture failed: " + status.last_error +
                          (setup_.reopen_when_gone ? " (retrying every few seconds)" : ""));
         break;
     default:

@@ -5,7 +5,7 @@
 
 #include <systemd/sd-daemon.h>
 
-#include "service/log.hpp"
+#include "log.hpp"
 
 namespace cmrd::service {
 namespace {
@@ -14,7 +14,7 @@ void notify(const std::string& text)
 {
     // unset_environment = 0: a reload or a later status update must still reach systemd.
     if (const int err = sd_notify(0, text.c_str()); err < 0)
-        log(LOG_WARNING, "sd_notify failed: " + std::to_string(err));
+        common::log(LOG_WARNING, "sd_notify failed: " + std::to_string(err));
 }
 
 } // namespace

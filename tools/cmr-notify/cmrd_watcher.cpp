@@ -33,7 +33,7 @@ template <typename Body> void guarded(const char* what, Body&& body)
     try {
         body();
     } catch (const std::exception& e) {
-        log(LOG_ERR, std::string(what) + ": " + e.what());
+        cmrd::common::log(LOG_ERR, std::string(what) + ": " + e.what());
     }
 }
 

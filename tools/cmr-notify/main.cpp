@@ -11,6 +11,7 @@
 
 int main(int argc, char** argv)
 {
+    cmrd::common::set_log_name("cmr-notify");
     const cmrnotify::ParsedOptions parsed = cmrnotify::parse_options(argc, argv);
     if (!parsed.options)
         return parsed.exit_status;
@@ -19,10 +20,10 @@ int main(int argc, char** argv)
         return app.run();
     } catch (const cmrnotify::AlreadyRunning& e) {
         // Not a failure: the unit and the autostart file may both start cmr-notify.
-        cmrnotify::log(LOG_NOTICE, e.what());
+        cmrd::common::log(LOG_NOTICE, e.what());
         return 0;
     } catch (const std::exception& e) {
-        cmrnotify::log(LOG_ERR, e.what());
+        cmrd::common::log(LOG_ERR, e.what());
         return 1;
     }
 }

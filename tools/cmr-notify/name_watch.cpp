@@ -27,7 +27,7 @@ sdbus::Slot watch_name_owner(sdbus::IConnection& bus, const std::string& name,
             if (changed_name == name)
                 changed(!new_owner.empty());
         } catch (const std::exception& e) {
-            log(LOG_ERR, "NameOwnerChanged of " + name + ": " + e.what());
+            cmrd::common::log(LOG_ERR, "NameOwnerChanged of " + name + ": " + e.what());
         }
     });
 }

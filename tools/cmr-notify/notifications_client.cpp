@@ -35,7 +35,7 @@ NotificationsClient::NotificationsClient(sdbus::IConnection& bus, NotificationsE
             try {
                 events_.closed(id, reason);
             } catch (const std::exception& e) {
-                log(LOG_ERR, std::string("NotificationClosed: ") + e.what());
+                cmrd::common::log(LOG_ERR, std::string("NotificationClosed: ") + e.what());
             }
         });
     proxy_->finishRegistration();
@@ -68,7 +68,7 @@ void NotificationsClient::notify(std::uint32_t replaces_id, const Notification& 
                     else
                         done(id, "");
                 } catch (const std::exception& e) {
-                    log(LOG_ERR, std::string("Notify reply: ") + e.what());
+                    cmrd::common::log(LOG_ERR, std::string("Notify reply: ") + e.what());
                 }
             });
     } catch (const sdbus::Error& e) {
@@ -86,11 +86,11 @@ void NotificationsClient::close(std::uint32_t id)
             .withArguments(id)
             .uponReplyInvoke([id](const sdbus::Error* error) {
                 if (error != nullptr)
-                    log(LOG_INFO,
+                    cmrd::common::log(LOG_INFO,
                         "CloseNotification " + std::to_string(id) + ": " + error->getMessage());
             });
     } catch (const sdbus::Error& e) {
-        log(LOG_INFO, "CloseNotification " + std::to_string(id) + ": " + e.getMessage());
+        cmrd::common::log(LOG_INFO, "CloseNotification " + std::to_string(id) + ": " + e.getMessage());
     }
 }
 

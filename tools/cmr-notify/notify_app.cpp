@@ -1,13 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "notify_app.hpp"
 
-#include <algorithm>
-#include <array>
-#include <cerrno>
-#include <limits>
-#include <system_error>
+#include <csignal>
 
-#include <poll.h>
 #include <sdbus-c++/Error.h>
 
 #include "cmrd_bus_connection.hpp"
@@ -32,17 +27,15 @@ NotifierSettings settings_from(const Options& options)
     return settings;
 }
 
-/// Handles everything sd-bus has already read or can read without blocking.
-void drain(sdbus::IConnection& bus)
-{
-    while (bus.processPendingRequest()) {
-    }
-}
-
 } // namespace
 
 NotifyApp::NotifyApp(const Options& options)
-    : state_(settings_from(options), Clock::now()),
+    : signals_(loop_, {SIGTERM, SIGINT},
+               [this](int /*signal*/) {
+                   cmrd::common::log(LOG_INFO, "stopping");
+                   loop_.exit(0);
+               }),
+      state_(settings_from(options), Clock::now()),
       system_bus_(cmrd::bus::connect_bus(options.system_bus)),
       session_bus_(cmrd::bus::connect_bus(options.session_bus))
 {
@@ -58,7 +51,8 @@ NotifyApp::NotifyApp(const Options& options)
         state_.notification_closed(id);
     };
     server_events.presence_changed = [this](bool present) {
-        log(LOG_INFO, present ? "notification server appeared" : "notification server left");
+        cmrd::common::log(LOG_INFO,
+                          present ? "notification server appeared" : "notification server left");
         if (present)
             state_.server_appeared();
         else
@@ -74,18 +68,26 @@ NotifyApp::NotifyApp(const Options& options)
         state_.channel_appeared(path, std::move(channel));
     };
     cmrd_events.presence_changed = [this](bool present) {
-        log(LOG_INFO, present ? "cmrd appeared" : "cmrd left the bus");
+        cmrd::common::log(LOG_INFO, present ? "cmrd appeared" : "cmrd left the bus");
         if (present)
             state_.cmrd_appeared(Clock::now());
         else
             state_.cmrd_vanished();
     };
     cmrd_ = std::make_unique<CmrdWatcher>(*system_bus_, std::move(cmrd_events));
+
+    system_source_ = std::make_unique<cmrd::bus::BusEventSource>(loop_, *system_bus_);
+    session_source_ = std::make_unique<cmrd::bus::BusEventSource>(loop_, *session_bus_);
+    wakeup_ = cmrd::common::Timer(loop_, [] {}); // act() runs after it
+    after_dispatch_ = cmrd::common::PostSource(loop_, [this] { act(); });
+    wakeup_.arm_in(Clock::duration::zero()); // the first decisions
 }
 
 NotifyApp::~NotifyApp()
 {
-    // Proxies and match slots go before the connections they live on.
+    // Loop sources, proxies and match slots go before the connections they live on.
+    system_source_.reset();
+    session_source_.reset();
     cmrd_.reset();
     notifications_.reset();
 }
@@ -101,13 +103,14 @@ void NotifyApp::execute(Actions actions)
                     return;
                 }
                 if (snapshot.cmrd_absent)
-                    log(LOG_INFO, "cmrd is not on the bus: waiting for it");
+                    cmrd::common::log(LOG_INFO, "cmrd is not on the bus: waiting for it");
                 else
-                    log(LOG_WARNING, "cannot read cmrd's channels: " + snapshot.error);
+                    cmrd::common::log(LOG_WARNING,
+                                      "cannot read cmrd's channels: " + snapshot.error);
                 state_.snapshot_failed(request, snapshot.cmrd_absent, Clock::now());
             });
         } catch (const sdbus::Error& e) {
-            log(LOG_WARNING, "cannot ask cmrd for its channels: " + e.getMessage());
+            cmrd::common::log(LOG_WARNING, "cannot ask cmrd for its channels: " + e.getMessage());
             state_.snapshot_failed(request, false, Clock::now());
         }
     }
@@ -119,7 +122,7 @@ void NotifyApp::execute(Actions actions)
             [this, slot = request.slot](std::optional<std::uint32_t> id, const std::string& error) {
                 if (id) {
                     if (notify_failing_)
-                        log(LOG_INFO, "notifications are delivered again");
+                        cmrd::common::log(LOG_INFO, "notifications are delivered again");
                     notify_failing_ = false;
                     state_.notify_succeeded(slot, *id, Clock::now());
                     return;
@@ -127,51 +130,27 @@ void NotifyApp::execute(Actions actions)
                 // Once per outage: without a notification server this repeats every few
                 // seconds.
                 if (!notify_failing_)
-                    log(LOG_WARNING, "Notify failed (retrying until it works): " + error);
+                    cmrd::common::log(LOG_WARNING,
+                                      "Notify failed (retrying until it works): " + error);
                 notify_failing_ = true;
                 state_.notify_failed(slot, Clock::now());
             });
     }
 }
 
-int NotifyApp::poll_timeout_ms(Clock::time_point now) const
+void NotifyApp::act()
 {
-    int timeout = -1; // poll's "no timeout"
-    const auto take = [&timeout](int ms) {
-        if (ms >= 0)
-            timeout = timeout < 0 ? ms : std::min(timeout, ms);
-    };
-    if (const std::optional<Clock::time_point> next = state_.next_wakeup()) {
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(*next - now).count();
-        take(static_cast<int>(std::clamp<std::int64_t>(left, 0, std::numeric_limits<int>::max())));
-    }
-    take(system_bus_->getEventLoopPollData().getPollTimeout());
-    take(session_bus_->getEventLoopPollData().getPollTimeout());
-    return timeout;
+    execute(state_.take_actions(Clock::now()));
+    if (const std::optional<Clock::time_point> next = state_.next_wakeup())
+        wakeup_.arm_at(*next);
+    else
+        wakeup_.disarm();
 }
 
 int NotifyApp::run()
 {
-    log(LOG_INFO, "watching cmrd's alarms");
-    for (;;) {
-        // sd-bus may hold messages it has already read: handle them before deciding and
-        // sleeping.
-        drain(*system_bus_);
-        drain(*session_bus_);
-        execute(state_.take_actions(Clock::now()));
-
-        const sdbus::IConnection::PollData system = system_bus_->getEventLoopPollData();
-        const sdbus::IConnection::PollData session = session_bus_->getEventLoopPollData();
-        std::array<pollfd, 3> fds = {{{signals_.fd(), POLLIN, 0},
-                                      {system.fd, system.events, 0},
-                                      {session.fd, session.events, 0}}};
-        if (::poll(fds.data(), fds.size(), poll_timeout_ms(Clock::now())) < 0 && errno != EINTR)
-            throw std::system_error(errno, std::generic_category(), "poll");
-        if ((fds[0].revents & POLLIN) != 0 && signals_.take()) {
-            log(LOG_INFO, "stopping");
-            return 0;
-        }
-    }
+    cmrd::common::log(LOG_INFO, "watching cmrd's alarms");
+    return loop_.run();
 }
 
 } // namespace cmrnotify

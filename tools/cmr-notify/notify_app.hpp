@@ -2,20 +2,21 @@
 #pragma once
 /// @file notify_app.hpp
 /// cmr-notify as a whole: cmrd on the system bus, the notification server on the session
-/// bus, the decisions of NotifierState in between, and one poll loop over both connections
-/// (they are processed here, not by sdbus-c++ threads, so nothing needs a lock) and a
-/// signalfd for SIGTERM/SIGINT.
+/// bus, the decisions of NotifierState in between, all on the one event loop
+/// (common/event_loop.hpp): both connections are processed there, not by sdbus-c++ threads,
+/// so nothing needs a lock; SIGTERM/SIGINT end it.
 
 #include <memory>
 #include <stdexcept>
 
 #include <sdbus-c++/IConnection.h>
 
+#include "bus_event_source.hpp"
 #include "cmrd_watcher.hpp"
+#include "event_loop.hpp"
 #include "notifications_client.hpp"
 #include "notifier_state.hpp"
 #include "options.hpp"
-#include "signal_watch.hpp"
 
 namespace cmrnotify {
 
@@ -40,14 +41,20 @@ public:
 
 private:
     void execute(Actions actions);
-    [[nodiscard]] int poll_timeout_ms(Clock::time_point now) const;
+    /// After whatever the loop handled: carry out the decisions, arm the next wake-up.
+    void act();
 
-    SignalWatch signals_;
+    cmrd::common::EventLoop loop_;
+    cmrd::common::SignalSource signals_;
     NotifierState state_;
     std::unique_ptr<sdbus::IConnection> system_bus_;
     std::unique_ptr<sdbus::IConnection> session_bus_;
     std::unique_ptr<NotificationsClient> notifications_;
     std::unique_ptr<CmrdWatcher> cmrd_;
+    std::unique_ptr<cmrd::bus::BusEventSource> system_source_;
+    std::unique_ptr<cmrd::bus::BusEventSource> session_source_;
+    cmrd::common::Timer wakeup_;
+    cmrd::common::PostSource after_dispatch_;
     bool notify_failing_ = false; ///< the last Notify failed (logged once per outage)
 };
 

@@ -1,19 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "cmd_watch.hpp"
 
-#include <array>
-#include <cerrno>
-#include <chrono>
 #include <csignal>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
-#include <system_error>
 
-#include <poll.h>
 #include <sdbus-c++/Error.h>
 
+#include "bus_event_source.hpp"
 #include "cli11.hpp"
 #include "client/alarm_environment.hpp"
 #include "client/cmrd_client.hpp"
@@ -21,8 +17,8 @@
 #include "client/cmrd_signals.hpp"
 #include "client/command_support.hpp"
 #include "client/hook_runner.hpp"
-#include "client/stop_signals.hpp"
 #include "client/watch_output.hpp"
+#include "event_loop.hpp"
 #include "exit_status.hpp"
 
 namespace cmrctl {
@@ -35,8 +31,8 @@ struct WatchOptions {
     std::optional<std::string> on_clear;
 };
 
-/// The watch: a copy of cmrd's objects kept current from its signals, one poll loop over the
-/// bus connection and a signalfd (SIGINT, SIGTERM, SIGCHLD), all on this one thread.
+/// The watch: a copy of cmrd's objects kept current from its signals, on the one event loop
+/// (the bus connection; SIGINT, SIGTERM, SIGCHLD), all on this one thread.
 class Watch {
 public:
     explicit Watch(WatchOptions options)
@@ -69,59 +65,39 @@ public:
     {
         // cmrd must be there at start: the same line and status as every other command.
         read_everything("running");
-        while (!stop_) {
-            dispatch();
-            const sdbus::IConnection::PollData bus = cmrd_.connection().getEventLoopPollData();
-            std::array<pollfd, 2> fds = {
-                pollfd{stop_signals_.fd(), POLLIN, 0},
-                pollfd{bus.fd, bus.events, 0},
-            };
-            if (::poll(fds.data(), fds.size(), timeout_ms(bus)) < 0 && errno != EINTR)
-                throw std::system_error(errno, std::generic_category(), "poll");
-            if ((fds[0].revents & POLLIN) != 0)
-                for (const int sig : stop_signals_.take()) {
-                    if (sig == SIGCHLD)
-                        hooks_.reap();
-                    else
-                        stop_ = true; // SIGINT, SIGTERM: a clean end, status 0
-                }
+        cmrd::bus::BusEventSource bus(loop_, cmrd_.connection());
+        const cmrd::common::PostSource after_dispatch(loop_, [this] { after_dispatch_round(); });
+        try {
+            loop_.run();
+        } catch (const sdbus::Error& e) {
+            throw client::CmrdUnavailable(cmrd_.bus().description(),
+                                          "lost the connection to the bus: " + e.getMessage());
         }
         hooks_.reap();
         return exit_ok;
     }
 
 private:
-    static int timeout_ms(const sdbus::IConnection::PollData& bus)
+    void on_signal(int sig)
     {
-        const std::optional<std::chrono::microseconds> left = bus.getRelativeTimeout();
-        if (!left)
-            return -1;
-        return static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(*left).count());
+        if (sig == SIGCHLD)
+            hooks_.reap();
+        else
+            loop_.exit(0); // SIGINT, SIGTERM: a clean end, status 0
     }
 
-    /// Handles everything sd-bus has read, and a re-read of the objects when one is due, until
-    /// nothing is left.
-    void dispatch()
+    /// What the signal handlers left: their exception, or a re-read of the objects (a blocking
+    /// call, so not inside a handler).
+    void after_dispatch_round()
     {
-        for (bool busy = true; busy;) {
-            busy = false;
-            try {
-                while (cmrd_.connection().processPendingRequest())
-                    busy = true;
-            } catch (const sdbus::Error& e) {
-                throw client::CmrdUnavailable(cmrd_.bus().description(),
-                                              "lost the connection to the bus: " + e.getMessage());
-            }
-            signals_->rethrow_pending();
-            if (reread_due_) {
-                reread_due_ = false;
-                busy = true;
-                try {
-                    read_everything("started");
-                } catch (const client::CmrdUnavailable&) {
-                    // Gone again already: NameOwnerChanged says so, and a later start re-reads.
-                }
-            }
+        signals_->rethrow_pending();
+        if (!reread_due_)
+            return;
+        reread_due_ = false;
+        try {
+            read_everything("started");
+        } catch (const client::CmrdUnavailable&) {
+            // Gone again already: NameOwnerChanged says so, and a later start re-reads.
         }
     }
 
@@ -233,16 +209,17 @@ private:
     }
 
     WatchOptions options_;
+    cmrd::common::EventLoop loop_;
     // Blocked before anything else, so that no signal of these three is ever delivered the
     // default way (which would end the watch without its clean-up).
-    client::StopSignals stop_signals_;
+    cmrd::common::SignalSource stop_signals_{
+        loop_, {SIGINT, SIGTERM, SIGCHLD}, [this](int sig) { on_signal(sig); }};
     client::CmrdClient cmrd_;
     client::WatchOutput output_;
     client::HookRunner hooks_;
     client::ObjectTree tree_;
     std::unique_ptr<client::CmrdSignals> signals_;
     bool reread_due_ = false;
-    bool stop_ = false;
 };
 
 } // namespace

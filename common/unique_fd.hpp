@@ -5,7 +5,7 @@
 
 #include <unistd.h>
 
-namespace cmrd::capture {
+namespace cmrd::common {
 
 class UniqueFd {
 public:
@@ -36,4 +36,4 @@ private:
     int fd_ = -1;
 };
 
-} // namespace cmrd::capture
+} // namespace cmrd::common

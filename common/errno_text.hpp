@@ -6,9 +6,9 @@
 
 #include <string>
 
-namespace cmrd::capture {
+namespace cmrd::common {
 
 /// The system's description of @p err (a positive errno value).
 [[nodiscard]] std::string errno_text(int err);
 
-} // namespace cmrd::capture
+} // namespace cmrd::common

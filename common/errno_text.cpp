@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "capture/errno_text.hpp"
+#include "errno_text.hpp"
 
 #include <array>
 
 #include <string.h> // NOLINT(modernize-deprecated-headers): the GNU strerror_r lives here
 
-namespace cmrd::capture {
+namespace cmrd::common {
 
 std::string errno_text(int err)
 {
@@ -14,4 +14,4 @@ std::string errno_text(int err)
     return strerror_r(err, buffer.data(), buffer.size());
 }
 
-} // namespace cmrd::capture
+} // namespace cmrd::common

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+/// @file bus_event_source.hpp
+/// An sdbus-c++ connection served by the project's event loop (common/event_loop.hpp):
+/// sdbus-c++ 1.2 cannot attach to sd-event itself, so its descriptor, events and timeout
+/// (getEventLoopPollData) are brought up to date before every wait, and its handlers run in
+/// processPendingRequest() on the loop's thread. No sdbus-c++ thread, so no locks.
+///
+/// Fairness: at most @p batch messages are handled per loop iteration; the rest wait for the
+/// next one, so a flood of calls cannot starve the loop's timers and other descriptors.
+
+#include <cstddef>
+
+#include <sdbus-c++/IConnection.h>
+
+#include "event_loop.hpp"
+
+namespace cmrd::bus {
+
+class BusEventSource {
+public:
+    /// Serves @p connection (which must outlive this) on @p loop. @throws std::system_error.
+    BusEventSource(common::EventLoop& loop, sdbus::IConnection& connection,
+                   std::size_t batch = default_batch);
+    BusEventSource(const BusEventSource&) = delete;
+    BusEventSource& operator=(const BusEventSource&) = delete;
+
+    /// Handles up to the batch of what sd-bus has read or can read without blocking.
+    /// @throws sdbus::Error when the connection broke (the bus went away).
+    void process();
+
+    static constexpr std::size_t default_batch = 64;
+
+private:
+    void prepare();
+
+    sdbus::IConnection& connection_;
+    std::size_t batch_;
+    common::IoSource io_;
+    common::Timer timeout_;
+    common::DeferSource more_;
+};
+
+} // namespace cmrd::bus
