@@ -80,17 +80,19 @@ public:
 
 private:
     void onAlarmRaised(const sdbus::ObjectPath& channel, const std::string& alarm,
-                       const VariantMap& figures) override
+                       const PropertyMap& figures) override
     {
         guarded("AlarmRaised", [&] {
-            owner_.events_.alarm_changed(channel, alarm_change_from_signal(alarm, true, figures));
+            owner_.events_.alarm_changed(channel,
+                                         cmrd::wire::decode_alarm_signal(alarm, true, figures));
         });
     }
     void onAlarmCleared(const sdbus::ObjectPath& channel, const std::string& alarm,
-                        const VariantMap& figures) override
+                        const PropertyMap& figures) override
     {
         guarded("AlarmCleared", [&] {
-            owner_.events_.alarm_changed(channel, alarm_change_from_signal(alarm, false, figures));
+            owner_.events_.alarm_changed(channel,
+                                         cmrd::wire::decode_alarm_signal(alarm, false, figures));
         });
     }
     void onInterfacesAdded(const sdbus::ObjectPath& path, const InterfaceMap& interfaces) override
@@ -102,11 +104,9 @@ private:
             const auto it = interfaces.find(cmrd::bus::channel_interface);
             if (it == interfaces.end())
                 return;
-            const auto device = it->second.find("Device");
-            std::string device_path;
-            if (device != it->second.end() &&
-                device->second.containsValueOfType<sdbus::ObjectPath>())
-                device_path = device->second.get<sdbus::ObjectPath>();
+            cmrd::wire::ChannelState state;
+            cmrd::wire::apply_channel_properties(state, it->second);
+            const std::string& device_path = state.device_path;
             const auto name = owner_.device_names_.find(device_path);
             owner_.events_.channel_appeared(
                 path, channel_from_properties(it->second, name != owner_.device_names_.end()

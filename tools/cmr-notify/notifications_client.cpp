@@ -86,11 +86,12 @@ void NotificationsClient::close(std::uint32_t id)
             .withArguments(id)
             .uponReplyInvoke([id](const sdbus::Error* error) {
                 if (error != nullptr)
-                    cmrd::common::log(LOG_INFO,
-                        "CloseNotification " + std::to_string(id) + ": " + error->getMessage());
+                    cmrd::common::log(LOG_INFO, "CloseNotification " + std::to_string(id) + ": " +
+                                                    error->getMessage());
             });
     } catch (const sdbus::Error& e) {
-        cmrd::common::log(LOG_INFO, "CloseNotification " + std::to_string(id) + ": " + e.getMessage());
+        cmrd::common::log(LOG_INFO,
+                          "CloseNotification " + std::to_string(id) + ": " + e.getMessage());
     }
 }
 

@@ -11,9 +11,9 @@
 
 #include <sdbus-c++/IConnection.h>
 
-#include "client/alarm_change.hpp"
 #include "client/bus_target.hpp"
 #include "client/object_tree.hpp"
+#include "client/wire_types.hpp"
 
 namespace cmrctl::client {
 
