@@ -15,9 +15,11 @@
 #include "client/object_tree.hpp"
 #include "client/wire_types.hpp"
 
-namespace cmrctl::client {
-
+namespace cmrd::client {
 class RootProxy;
+} // namespace cmrd::client
+
+namespace cmrctl::client {
 
 class CmrdClient {
 public:
@@ -54,7 +56,7 @@ private:
 
     BusTarget bus_;
     std::unique_ptr<sdbus::IConnection> connection_;
-    std::unique_ptr<RootProxy> root_;
+    std::unique_ptr<cmrd::client::RootProxy> root_;
 };
 
 } // namespace cmrctl::client
