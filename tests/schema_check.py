@@ -4,12 +4,14 @@
     import schema_check                      # with tests/ on sys.path
     schema_check.validate(json.loads(out), "analyze.schema.json")
     schema_check.validate(event, "watch.schema.json#/$defs/alarm_change")
+    schema_check.problems(channel, "channel.schema.json")    # [] when it fits
 
 validate() raises SchemaMismatch naming the schema and every place where the instance breaks
-it; a schema that is itself broken raises jsonschema's SchemaError. References between the
-schemas ("channel.schema.json", "status.schema.json#/$defs/device") resolve to the files next
-to each other, never over the network. Works with python3-jsonschema 4.10 (Debian 12:
-RefResolver) and with 4.18 and later (the `referencing` package).
+it; problems() returns those places as a list of messages instead. A schema that is itself
+broken raises jsonschema's SchemaError. References between the schemas ("channel.schema.json",
+"status.schema.json#/$defs/device") resolve to the files next to each other, never over the
+network. Works with python3-jsonschema 4.10 (Debian 12: RefResolver) and with 4.18 and later
+(the `referencing` package).
 
 From a shell, for JSON documents or JSON Lines (`cmrctl watch --json`), one value per line:
 
@@ -30,6 +32,7 @@ SCHEMA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file
 MAX_LISTED = 20
 
 _schemas = {}
+_validators = {}
 
 
 class SchemaMismatch(AssertionError):
@@ -70,7 +73,14 @@ def _all_schemas():
 
 def _validator(schema_name):
     """A draft 2020-12 validator for SCHEMA_NAME ("watch.schema.json" or, for a part of one,
-    "watch.schema.json#/$defs/alarm_change") that resolves references among the local files."""
+    "watch.schema.json#/$defs/alarm_change") that resolves references among the local files;
+    made once per name."""
+    if schema_name not in _validators:
+        _validators[schema_name] = _new_validator(schema_name)
+    return _validators[schema_name]
+
+
+def _new_validator(schema_name):
     file_name, _, fragment = schema_name.partition("#")
     base_id = load_schema(file_name)["$id"]
     schema = {"$ref": base_id + "#" + fragment} if fragment else load_schema(file_name)
@@ -107,11 +117,22 @@ def _describe(error):
     return f"{_where(best)}: {best.message} (schema: {keyword})"
 
 
+def _errors(instance, schema_name):
+    """jsonschema's ValidationErrors for INSTANCE against SCHEMA_NAME, in instance order."""
+    return sorted(_validator(schema_name).iter_errors(instance),
+                  key=lambda error: [str(part) for part in error.absolute_path])
+
+
+def problems(instance, schema_name):
+    """Every way INSTANCE (parsed JSON) breaks docs/schema/SCHEMA_NAME, one message each
+    ("$.channels[2].cmrr_kind: ... (schema: ...)"), in instance order; empty when it fits."""
+    return [_describe(error) for error in _errors(instance, schema_name)]
+
+
 def validate(instance, schema_name):
     """Checks INSTANCE (parsed JSON) against docs/schema/SCHEMA_NAME.
     @raises SchemaMismatch listing every violation: where in the instance, what, which rule."""
-    errors = sorted(_validator(schema_name).iter_errors(instance),
-                    key=lambda error: [str(part) for part in error.absolute_path])
+    errors = _errors(instance, schema_name)
     if not errors:
         return
     lines = [_describe(error) for error in errors[:MAX_LISTED]]

@@ -10,8 +10,15 @@ import os
 import select
 import signal
 import subprocess
+import sys
 import threading
 import time
+
+# tests/schema_check.py, next to this directory (meson puts only tests/cmrctl on PYTHONPATH).
+TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if TESTS_DIR not in sys.path:
+    sys.path.insert(0, TESTS_DIR)
+import schema_check  # noqa: E402  (needs the path above)
 
 BUS_NAME = "org.cmrd.Monitor1"
 
@@ -191,110 +198,44 @@ class LineReader:
         return status
 
 
-# design.md's channel object and cmrctl's device object, for shape checks.
-CHANNEL_KEYS = ["id", "kind", "hot", "cold", "channel", "mains_hz", "level_dbfs", "hum_dbfs",
-                "harmonics", "cm_hum_dbfs", "cm_harmonics", "cmrr_db", "cmrr_kind", "symmetry",
-                "leg_gain_db", "alarm"]
-PAIR_ONLY_KEYS = ["cm_hum_dbfs", "cm_harmonics", "cmrr_db", "cmrr_kind", "symmetry",
-                  "leg_gain_db"]
-ALARMS = {"none", "hum", "ground_loop", "cmrr_low", "wiring"}
-SYMMETRIES = {"symmetric", "cold_silent", "hot_silent", "in_phase", "uncorrelated", "no_signal"}
-DEVICE_KEYS = ["name", "pcm", "state", "sample_rate", "overruns", "realtime", "channels"]
-EVENT_KEYS = ["seq", "time", "device", "channel", "alarm", "action", "mains_hz", "hum_dbfs",
-              "cm_hum_dbfs", "cmrr_db", "cmrr_kind", "symmetry", "value"]
+# Shape checks: docs/schema is the one definition of cmrctl's JSON (tests/schema_check.py);
+# each returns every problem found, empty when the object fits.
 
 
-def is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def number_or_null(value):
-    return value is None or is_number(value)
+def _id_problems(channel, where="$"):
+    """What a schema cannot say: a channel's id names its own inputs, "hot/cold" for a pair and
+    the input for a single."""
+    if not isinstance(channel, dict):
+        return []
+    kind, hot, cold, single = (channel.get(key) for key in ("kind", "hot", "cold", "channel"))
+    if kind == "pair" and type(hot) is int and type(cold) is int:
+        expected = f"{hot}/{cold}"
+    elif kind == "single" and type(single) is int:
+        expected = str(single)
+    else:
+        return []  # the schema has complained already
+    if channel.get("id") == expected:
+        return []
+    return [f"{where}.id: {channel.get('id')!r} is not {expected!r} (the id names the "
+            f"{kind}'s inputs)"]
 
 
 def channel_shape_problems(channel):
-    """Every way `channel` departs from design.md's channel object (empty when it fits)."""
-    problems = []
-    missing = [k for k in CHANNEL_KEYS if k not in channel]
-    if missing:
-        return [f"missing keys {missing}"]
-    extra = [k for k in channel if k not in CHANNEL_KEYS]
-    if extra:
-        problems.append(f"unexpected keys {extra}")
-
-    def expect(condition, what):
-        if not condition:
-            problems.append(f"{what}: {channel}")
-
-    expect(isinstance(channel["id"], str), "id is a string")
-    expect(channel["kind"] in ("pair", "single"), "kind is pair or single")
-    for key in ("mains_hz", "level_dbfs", "hum_dbfs"):
-        expect(number_or_null(channel[key]), f"{key} is a number or null")
-    expect(channel["alarm"] in ALARMS, "alarm is a known kind")
-
-    def harmonics_ok(harmonics):
-        return isinstance(harmonics, list) and all(
-            set(h) == {"k", "hz", "dbfs"} and isinstance(h["k"], int) and is_number(h["hz"])
-            and number_or_null(h["dbfs"]) for h in harmonics)
-
-    expect(harmonics_ok(channel["harmonics"]), "harmonics are {k, hz, dbfs}")
-    if channel["kind"] == "pair":
-        expect(isinstance(channel["hot"], int) and isinstance(channel["cold"], int),
-               "a pair has integer hot and cold")
-        expect(channel["channel"] is None, "a pair has channel null")
-        expect(channel["id"] == f"{channel['hot']}/{channel['cold']}", "id is hot/cold")
-        expect(number_or_null(channel["cm_hum_dbfs"]), "cm_hum_dbfs is a number or null")
-        expect(harmonics_ok(channel["cm_harmonics"]), "cm_harmonics are {k, hz, dbfs}")
-        expect(channel["cmrr_kind"] in ("measured", "lower_bound", "none"), "cmrr_kind known")
-        expect((channel["cmrr_db"] is None) == (channel["cmrr_kind"] == "none"),
-               "cmrr_db is null exactly when cmrr_kind is none")
-        expect(number_or_null(channel["cmrr_db"]), "cmrr_db is a number or null")
-        expect(channel["symmetry"] is None or channel["symmetry"] in SYMMETRIES,
-               "symmetry is known or null")
-        expect(number_or_null(channel["leg_gain_db"]), "leg_gain_db is a number or null")
-    else:
-        expect(channel["hot"] is None and channel["cold"] is None, "a single has hot/cold null")
-        expect(isinstance(channel["channel"], int), "a single has an integer channel")
-        expect(channel["id"] == str(channel["channel"]), "a single's id is its input")
-        for key in PAIR_ONLY_KEYS:
-            expect(channel[key] is None, f"a single has {key} null")
-    return problems
+    """Every way `channel` departs from the channel object, channel.schema.json."""
+    return schema_check.problems(channel, "channel.schema.json") + _id_problems(channel)
 
 
 def device_shape_problems(device):
-    problems = [f"missing key {k}" for k in DEVICE_KEYS if k not in device]
-    if problems:
-        return problems
-    if not (isinstance(device["name"], str) and isinstance(device["pcm"], str)
-            and isinstance(device["state"], str)):
-        problems.append(f"name, pcm, state are strings: {device}")
-    if not (device["sample_rate"] is None or isinstance(device["sample_rate"], int)):
-        problems.append(f"sample_rate is an integer or null: {device['sample_rate']}")
-    if not isinstance(device["overruns"], int) or isinstance(device["overruns"], bool):
-        problems.append(f"overruns is an integer: {device['overruns']}")
-    if not isinstance(device["realtime"], bool):
-        problems.append(f"realtime is a boolean: {device['realtime']}")
-    if not isinstance(device["channels"], list):
-        problems.append("channels is a list")
-    else:
-        for channel in device["channels"]:
-            problems += channel_shape_problems(channel)
+    """Every way `device` departs from a device of `status --json`,
+    status.schema.json#/$defs/device_with_channels."""
+    problems = schema_check.problems(device, "status.schema.json#/$defs/device_with_channels")
+    channels = device.get("channels") if isinstance(device, dict) else None
+    for i, channel in enumerate(channels if isinstance(channels, list) else []):
+        problems += _id_problems(channel, f"$.channels[{i}]")
     return problems
 
 
 def event_shape_problems(event):
-    problems = [f"missing key {k}" for k in EVENT_KEYS if k not in event]
-    if problems:
-        return problems
-    if not isinstance(event["seq"], int):
-        problems.append(f"seq is an integer: {event}")
-    if not (isinstance(event["time"], str) and event["time"].endswith("Z")):
-        problems.append(f"time is ISO 8601 UTC: {event}")
-    if event["alarm"] not in ALARMS - {"none"} or event["action"] not in ("raised", "cleared"):
-        problems.append(f"alarm and action are known: {event}")
-    for key in ("mains_hz", "hum_dbfs", "cm_hum_dbfs", "cmrr_db", "value"):
-        if not number_or_null(event[key]):
-            problems.append(f"{key} is a number or null: {event}")
-    if event["cmrr_db"] is not None and event["cmrr_kind"] not in ("measured", "lower_bound"):
-        problems.append(f"cmrr_db only with a kind that gives it meaning: {event}")
-    return problems
+    """Every way `event` departs from an element of `events --json`,
+    watch.schema.json#/$defs/logged_alarm_change."""
+    return schema_check.problems(event, "watch.schema.json#/$defs/logged_alarm_change")
