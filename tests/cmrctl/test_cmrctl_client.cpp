@@ -12,14 +12,13 @@
 
 #include <gtest/gtest.h>
 
-#include "client/alarm_change.hpp"
 #include "client/alarm_environment.hpp"
 #include "client/check_evaluation.hpp"
 #include "client/live_json.hpp"
 #include "client/metrics_exposition.hpp"
-#include "client/property_decoding.hpp"
 #include "client/selection.hpp"
 #include "client/time_text.hpp"
+#include "client/wire_types.hpp"
 
 namespace {
 
@@ -142,7 +141,7 @@ TEST(PropertyDecoding, WrongTypesAndUnknownValuesAreProtocolErrors)
     PropertyMap unknown_alarm;
     unknown_alarm["Alarm"] = sdbus::Variant(std::string("fire"));
     EXPECT_THROW(apply_channel_properties(c, unknown_alarm), ProtocolError);
-    EXPECT_THROW((void)parse_symmetry("sideways"), ProtocolError);
+    EXPECT_THROW((void)cmrd::wire::parse_symmetry("sideways"), ProtocolError);
 }
 
 TEST(TimeText, RelativeUnixAndIsoTimes)
@@ -317,7 +316,7 @@ TEST(AlarmEnvironment, UnknownFiguresAreUnset)
     change.figures.time_us = 1714564800LL * us;
     change.figures.cm_hum_dbfs = -45.26;
     change.figures.cmrr_db = 12.0; // without a kind that gives it meaning
-    change.figures.cmrr_kind = "none";
+    change.figures.cmrr_kind = cmr::CmrrKind::none;
     std::map<std::string, std::optional<std::string>> env;
     for (const auto& [name, value] : alarm_environment(change))
         env[name] = value;

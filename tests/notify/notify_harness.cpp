@@ -224,7 +224,9 @@ std::map<std::string, std::set<std::string>> cmrd_alarms(const std::string& bus)
         .storeResultsTo(objects);
     std::map<std::string, std::set<std::string>> alarms;
     for (const auto& [path, channel] : cmrnotify::channels_from_objects(objects))
-        alarms[channel.channel] = channel.alarms;
+        for (std::set<std::string>& names = alarms[channel.channel];
+             const cmr::AlarmKind alarm : channel.alarms)
+            names.insert(std::string(cmr::to_string(alarm)));
     return alarms;
 }
 

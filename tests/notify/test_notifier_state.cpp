@@ -25,18 +25,22 @@ const std::string wiring_path = "/org/cmrd/Monitor1/devices/desk/pair_5_6";
 AlarmChange change(const std::string& channel, const std::string& alarm, bool raised)
 {
     AlarmChange c;
-    c.device = "desk";
-    c.channel = channel;
-    c.alarm = alarm;
+    c.figures.device = "desk";
+    c.figures.channel = channel;
+    c.alarm = cmrd::wire::parse_alarm_kind(alarm);
     c.raised = raised;
     c.figures.cm_hum_dbfs = raised ? -45.0 : -82.0;
     c.figures.hum_dbfs = alarm == "hum" ? -70.0 : -100.0;
     return c;
 }
 
-ChannelAlarms channel(const std::string& id, AlarmSet alarms)
+/// A channel with alarms given as cmrd spells them ("ground_loop").
+ChannelAlarms channel(const std::string& id, std::initializer_list<std::string_view> alarms)
 {
-    return ChannelAlarms{"desk", id, std::move(alarms), {}};
+    AlarmSet set;
+    for (const std::string_view alarm : alarms)
+        set.insert(cmrd::wire::parse_alarm_kind(alarm));
+    return ChannelAlarms{"desk", id, std::move(set), {}};
 }
 
 /// A NotifierState with a clock the test moves, a server that answers with increasing ids,

@@ -6,8 +6,8 @@ namespace cmrnotify {
 void AlarmBook::apply(const std::string& path, const AlarmChange& change)
 {
     ChannelAlarms& channel = channels_[path];
-    channel.device = change.device;
-    channel.channel = change.channel;
+    channel.device = change.figures.device;
+    channel.channel = change.figures.channel;
     channel.figures = change.figures;
     if (change.raised)
         channel.alarms.insert(change.alarm);

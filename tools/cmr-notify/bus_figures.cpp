@@ -1,35 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "bus_figures.hpp"
 
-#include <cmath>
-#include <optional>
-#include <vector>
-
 #include "cmrd_bus_names.hpp"
 
 namespace cmrnotify {
 namespace {
-
-template <typename T> std::optional<T> get(const VariantMap& map, const std::string& key)
-{
-    const auto it = map.find(key);
-    if (it == map.end() || !it->second.containsValueOfType<T>())
-        return std::nullopt;
-    return it->second.get<T>();
-}
-
-std::optional<double> number(const VariantMap& map, const std::string& key)
-{
-    const std::optional<double> value = get<double>(map, key);
-    if (value && !std::isfinite(*value))
-        return std::nullopt;
-    return value;
-}
-
-std::string text(const VariantMap& map, const std::string& key)
-{
-    return get<std::string>(map, key).value_or("");
-}
 
 std::string last_element(const std::string& path)
 {
@@ -39,53 +14,33 @@ std::string last_element(const std::string& path)
 
 } // namespace
 
-Figures figures_from_signal(const VariantMap& figures)
+ChannelAlarms channel_from_properties(const PropertyMap& properties, const std::string& device)
 {
-    Figures f;
-    f.mains_hz = number(figures, "mains_hz");
-    f.hum_dbfs = number(figures, "hum_dbfs");
-    f.cm_hum_dbfs = number(figures, "cm_hum_dbfs");
-    f.cmrr_db = number(figures, "cmrr_db");
-    f.value = number(figures, "value");
-    f.cmrr_kind = text(figures, "cmrr_kind");
-    f.symmetry = text(figures, "symmetry");
-    return f;
-}
-
-AlarmChange alarm_change_from_signal(const std::string& alarm, bool raised,
-                                     const VariantMap& figures)
-{
-    AlarmChange change;
-    change.device = text(figures, "device");
-    change.channel = text(figures, "channel");
-    change.alarm = alarm;
-    change.raised = raised;
-    change.figures = figures_from_signal(figures);
-    return change;
-}
-
-ChannelAlarms channel_from_properties(const VariantMap& properties, const std::string& device)
-{
+    cmrd::wire::ChannelState state;
+    cmrd::wire::apply_channel_properties(state, properties);
     ChannelAlarms channel;
     channel.device = device;
-    channel.channel = text(properties, "Id");
-    for (const std::string& alarm : get<std::vector<std::string>>(properties, "ActiveAlarms")
-                                        .value_or(std::vector<std::string>{}))
-        channel.alarms.insert(alarm);
+    channel.channel = state.result.spec.id();
+    channel.alarms.insert(state.active_alarms.begin(), state.active_alarms.end());
+    const cmr::ChannelResult& r = state.result;
     Figures& f = channel.figures;
-    f.mains_hz = number(properties, "MainsHz");
-    f.hum_dbfs = number(properties, "HumDbfs");
-    f.cm_hum_dbfs = number(properties, "CmHumDbfs");
-    f.cmrr_db = number(properties, "CmrrDb");
-    f.cmrr_kind = text(properties, "CmrrKind");
-    f.symmetry = text(properties, "Symmetry");
+    f.device = device;
+    f.channel = channel.channel;
+    f.mains_hz = r.mains_hz;
+    f.hum_dbfs = r.hum_dbfs;
+    f.cm_hum_dbfs = r.cm_hum_dbfs;
+    f.cmrr_db = r.cmrr_db;
+    if (r.spec.is_pair())
+        f.cmrr_kind = r.cmrr_kind;
+    f.symmetry = r.symmetry;
     return channel;
 }
 
-std::string device_name(const VariantMap& properties, const std::string& device_path)
+std::string device_name(const PropertyMap& properties, const std::string& device_path)
 {
-    const std::string name = text(properties, "Name");
-    return name.empty() ? last_element(device_path) : name;
+    cmrd::wire::DeviceState device;
+    cmrd::wire::apply_device_properties(device, properties);
+    return device.name.empty() ? last_element(device_path) : device.name;
 }
 
 std::map<std::string, ChannelAlarms> channels_from_objects(const ManagedObjects& objects)
@@ -100,13 +55,13 @@ std::map<std::string, ChannelAlarms> channels_from_objects(const ManagedObjects&
         const auto it = interfaces.find(cmrd::bus::channel_interface);
         if (it == interfaces.end())
             continue;
-        const std::string device_path =
-            get<sdbus::ObjectPath>(it->second, "Device").value_or(sdbus::ObjectPath());
-        const auto device = devices.find(device_path);
-        channels.emplace(path,
-                         channel_from_properties(it->second, device != devices.end()
-                                                                 ? device->second
-                                                                 : last_element(device_path)));
+        cmrd::wire::ChannelState state;
+        cmrd::wire::apply_channel_properties(state, it->second);
+        const auto device = devices.find(state.device_path);
+        channels.emplace(
+            path, channel_from_properties(it->second, device != devices.end()
+                                                          ? device->second
+                                                          : last_element(state.device_path)));
     }
     return channels;
 }

@@ -2,30 +2,26 @@
 #pragma once
 /// @file channel_alarms.hpp
 /// What cmr-notify knows about one channel: its active alarms and the figures cmrd reported
-/// last. Plain values, filled from D-Bus by bus_figures.hpp and read by the notification texts.
+/// last. Plain values of the wire model (dbus/wire/), read by the notification texts.
 
-#include <optional>
 #include <set>
 #include <string>
+
+#include "cmr/measurement.hpp"
+
+#include "wire/alarm_figures.hpp"
 
 namespace cmrnotify {
 
 /// The figures cmrd sent with an alarm change (AlarmRaised/AlarmCleared) or published as
 /// Channel properties. Empty where cmrd had nothing (not measured, or not applicable).
-struct Figures {
-    std::optional<double> mains_hz;    ///< mains frequency, Hz
-    std::optional<double> hum_dbfs;    ///< hum in the signal (D of a pair, a single input)
-    std::optional<double> cm_hum_dbfs; ///< common-mode hum (pairs)
-    std::optional<double> cmrr_db;     ///< the link's CMRR
-    std::optional<double> value;       ///< the figure an alarm decision was taken on
-    std::string cmrr_kind;             ///< "measured", "lower_bound", "none" or ""
-    std::string symmetry;              ///< "symmetric", "in_phase", "hot_silent", ... or ""
+using Figures = cmrd::wire::AlarmFigures;
 
-    bool operator==(const Figures&) const = default;
-};
+/// One AlarmRaised or AlarmCleared signal (device and channel in its figures).
+using AlarmChange = cmrd::wire::AlarmChange;
 
-/// Alarm kinds as cmrd names them: "hum", "ground_loop", "cmrr_low", "wiring".
-using AlarmSet = std::set<std::string>;
+/// The active alarm kinds of a channel.
+using AlarmSet = std::set<cmr::AlarmKind>;
 
 /// One channel: where it is, which alarms are active, the latest figures.
 struct ChannelAlarms {
@@ -35,15 +31,6 @@ struct ChannelAlarms {
     Figures figures;
 
     bool operator==(const ChannelAlarms&) const = default;
-};
-
-/// One AlarmRaised or AlarmCleared signal.
-struct AlarmChange {
-    std::string device;
-    std::string channel;
-    std::string alarm; ///< "hum", "ground_loop", "cmrr_low" or "wiring"
-    bool raised = false;
-    Figures figures;
 };
 
 } // namespace cmrnotify

@@ -16,7 +16,9 @@
 #include <sdbus-c++/IConnection.h>
 #include <sdbus-c++/TypeTraits.h>
 
+#include "bus_figures.hpp"
 #include "channel_alarms.hpp"
+#include "client/root_proxy.hpp"
 
 namespace cmrnotify {
 
@@ -48,10 +50,13 @@ public:
     void request_snapshot(std::function<void(Snapshot)> done);
 
 private:
-    class RootProxy;
+    void on_objects(const sdbus::Error* error, const ManagedObjects& objects,
+                    const std::function<void(Snapshot)>& done);
+    void on_interfaces_added(const std::string& path, const InterfaceMap& interfaces);
+
     CmrdEvents events_;
     std::map<std::string, std::string> device_names_; ///< device object path -> Name
-    std::unique_ptr<RootProxy> root_;
+    std::unique_ptr<cmrd::client::RootProxy> root_;
     sdbus::Slot name_watch_;
 };
 

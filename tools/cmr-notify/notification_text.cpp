@@ -14,8 +14,8 @@ constexpr const char* icon_audio = "audio-input-microphone";
 
 /// Alarms in the order of their severity (cmr::AlarmEngine::current): the first one present
 /// names the notification.
-constexpr std::array<std::string_view, 4> severity_order = {"wiring", "hum", "cmrr_low",
-                                                            "ground_loop"};
+constexpr std::array severity_order = {cmr::AlarmKind::wiring, cmr::AlarmKind::hum,
+                                       cmr::AlarmKind::cmrr_low, cmr::AlarmKind::ground_loop};
 
 std::string fixed(double value, int decimals)
 {
@@ -38,20 +38,17 @@ bool is_pair(std::string_view channel_id)
     return channel_id.find('/') != std::string_view::npos;
 }
 
-bool has(const AlarmSet& alarms, std::string_view alarm)
+bool has(const AlarmSet& alarms, cmr::AlarmKind alarm)
 {
-    return alarms.find(std::string(alarm)) != alarms.end();
+    return alarms.contains(alarm);
 }
 
-/// The alarms in severity order, unknown kinds (from a newer cmrd) last.
-std::vector<std::string> by_severity(const AlarmSet& alarms)
+/// The alarms in severity order.
+std::vector<cmr::AlarmKind> by_severity(const AlarmSet& alarms)
 {
-    std::vector<std::string> out;
-    for (const std::string_view alarm : severity_order)
+    std::vector<cmr::AlarmKind> out;
+    for (const cmr::AlarmKind alarm : severity_order)
         if (has(alarms, alarm))
-            out.emplace_back(alarm);
-    for (const std::string& alarm : alarms)
-        if (std::find(severity_order.begin(), severity_order.end(), alarm) == severity_order.end())
             out.push_back(alarm);
     return out;
 }
@@ -67,7 +64,7 @@ std::string cmrr_clause(const Figures& f)
 {
     if (!f.cmrr_db)
         return "";
-    if (f.cmrr_kind == "lower_bound")
+    if (f.cmrr_kind == cmr::CmrrKind::lower_bound)
         return ", CMRR at least " + db(*f.cmrr_db);
     return ", CMRR " + db(*f.cmrr_db);
 }
@@ -136,12 +133,12 @@ std::string cmrr_paragraph(const ChannelAlarms& channel)
 
 std::string wiring_paragraph(const ChannelAlarms& channel)
 {
-    const std::string& symmetry = channel.figures.symmetry;
-    if (symmetry == "hot_silent")
+    const std::optional<cmr::Symmetry>& symmetry = channel.figures.symmetry;
+    if (symmetry == cmr::Symmetry::hot_silent)
         return "Wiring: the hot leg (pin 2) is silent, only the cold leg carries the "
                "programme.\nCheck: pin 2 is connected at both ends and the cable is not "
                "miswired.";
-    if (symmetry == "in_phase")
+    if (symmetry == cmr::Symmetry::in_phase)
         return "Wiring: the legs are in phase, both carry the programme with the same "
                "polarity, so it cancels in the balanced signal.\nCheck: pins 2 and 3 are not "
                "bridged, and the "
@@ -150,51 +147,54 @@ std::string wiring_paragraph(const ChannelAlarms& channel)
            "wiring of pins 2 and 3, and that the cable is not miswired.";
 }
 
-std::string paragraph(const ChannelAlarms& channel, const std::string& alarm, bool reaches)
+std::string paragraph(const ChannelAlarms& channel, cmr::AlarmKind alarm, bool reaches)
 {
-    if (alarm == "ground_loop")
+    switch (alarm) {
+    case cmr::AlarmKind::ground_loop:
         return ground_loop_paragraph(channel, reaches);
-    if (alarm == "hum")
+    case cmr::AlarmKind::hum:
         return hum_paragraph(channel);
-    if (alarm == "cmrr_low")
+    case cmr::AlarmKind::cmrr_low:
         return cmrr_paragraph(channel);
-    if (alarm == "wiring")
+    case cmr::AlarmKind::wiring:
         return wiring_paragraph(channel);
-    return "Alarm " + alarm + " (not known to this version of cmr-notify).";
+    case cmr::AlarmKind::none:
+        break;
+    }
+    return "";
 }
 
 std::string headline(const ChannelAlarms& channel, bool reaches)
 {
-    const std::vector<std::string> alarms = by_severity(channel.alarms);
-    const std::string& first = alarms.front();
+    const std::vector<cmr::AlarmKind> alarms = by_severity(channel.alarms);
+    const cmr::AlarmKind first = alarms.front();
     const std::string at = " on " + where(channel);
-    if (first == "wiring")
+    if (first == cmr::AlarmKind::wiring)
         return "Wiring fault" + at;
-    if (reaches && has(channel.alarms, "ground_loop"))
+    if (reaches && has(channel.alarms, cmr::AlarmKind::ground_loop))
         return "Ground loop hum in the signal" + at;
-    if (first == "hum")
+    if (first == cmr::AlarmKind::hum)
         return (is_pair(channel.channel) ? "Hum in the signal" : "Hum") + at;
-    if (first == "cmrr_low")
+    if (first == cmr::AlarmKind::cmrr_low)
         return "Poor common-mode rejection" + at;
-    if (first == "ground_loop")
-        return "Ground loop" + at;
-    return "Alarm " + first + at;
+    return "Ground loop" + at;
 }
 
 /// The short form of one alarm for a summary line: "ground loop (common-mode hum -45.3 dBFS)".
-std::string short_form(const ChannelAlarms& channel, const std::string& alarm)
+std::string short_form(const ChannelAlarms& channel, cmr::AlarmKind alarm)
 {
     const Figures& f = channel.figures;
     std::string text = alarm_name(alarm);
-    if (alarm == "ground_loop" && f.cm_hum_dbfs)
+    using cmr::AlarmKind;
+    if (alarm == AlarmKind::ground_loop && f.cm_hum_dbfs)
         text += " (common-mode hum " + dbfs(*f.cm_hum_dbfs) + ")";
-    else if (alarm == "hum" && f.hum_dbfs)
+    else if (alarm == AlarmKind::hum && f.hum_dbfs)
         text += " (" + dbfs(*f.hum_dbfs) + " in the signal)";
-    else if (alarm == "cmrr_low" && f.cmrr_db)
+    else if (alarm == AlarmKind::cmrr_low && f.cmrr_db)
         text += " (CMRR " + db(*f.cmrr_db) + ")";
-    else if (alarm == "wiring" && f.symmetry == "in_phase")
+    else if (alarm == AlarmKind::wiring && f.symmetry == cmr::Symmetry::in_phase)
         text += " (legs in phase)";
-    else if (alarm == "wiring" && f.symmetry == "hot_silent")
+    else if (alarm == AlarmKind::wiring && f.symmetry == cmr::Symmetry::hot_silent)
         text += " (hot leg silent)";
     return text;
 }
@@ -230,24 +230,28 @@ std::string line_name(std::string_view channel_id)
     return (is_pair(channel_id) ? "line " : "input ") + std::string(channel_id);
 }
 
-std::string alarm_name(std::string_view alarm)
+std::string alarm_name(cmr::AlarmKind alarm)
 {
-    if (alarm == "ground_loop")
+    switch (alarm) {
+    case cmr::AlarmKind::ground_loop:
         return "ground loop";
-    if (alarm == "hum")
+    case cmr::AlarmKind::hum:
         return "hum";
-    if (alarm == "cmrr_low")
+    case cmr::AlarmKind::cmrr_low:
         return "poor common-mode rejection";
-    if (alarm == "wiring")
+    case cmr::AlarmKind::wiring:
         return "wiring fault";
-    return std::string(alarm);
+    case cmr::AlarmKind::none:
+        break;
+    }
+    return std::string(cmr::to_string(alarm));
 }
 
 bool hum_reaches_signal(const ChannelAlarms& channel, const TextSettings& settings)
 {
-    if (has(channel.alarms, "hum"))
+    if (has(channel.alarms, cmr::AlarmKind::hum))
         return true;
-    return has(channel.alarms, "ground_loop") && channel.figures.hum_dbfs &&
+    return has(channel.alarms, cmr::AlarmKind::ground_loop) && channel.figures.hum_dbfs &&
            *channel.figures.hum_dbfs >= settings.hum_dbfs;
 }
 
@@ -266,9 +270,9 @@ Notification alarm_notification(const ChannelAlarms& channel, const TextSettings
     const bool reaches = hum_reaches_signal(channel, settings);
     n.summary = headline(channel, reaches);
     std::vector<std::string> paragraphs;
-    for (const std::string& alarm : by_severity(channel.alarms)) {
+    for (const cmr::AlarmKind alarm : by_severity(channel.alarms)) {
         // A ground loop reaching the signal tells the hum level itself: no second paragraph.
-        if (alarm == "hum" && has(channel.alarms, "ground_loop"))
+        if (alarm == cmr::AlarmKind::hum && has(channel.alarms, cmr::AlarmKind::ground_loop))
             continue;
         paragraphs.push_back(paragraph(channel, alarm, reaches));
     }
@@ -284,7 +288,7 @@ Notification resolved_notification(const ChannelAlarms& channel, const AlarmSet&
 {
     Notification n;
     std::vector<std::string> names;
-    for (const std::string& alarm : by_severity(cleared))
+    for (const cmr::AlarmKind alarm : by_severity(cleared))
         names.push_back(alarm_name(alarm));
     n.summary = "Resolved" + (names.empty() ? std::string() : ": " + join(names, " and ")) +
                 " on " + where(channel);
@@ -338,7 +342,7 @@ Notification summary_notification(const std::vector<ChannelAlarms>& channels, Su
     std::vector<std::string> lines;
     for (const ChannelAlarms& channel : active) {
         std::vector<std::string> parts;
-        for (const std::string& alarm : by_severity(channel.alarms))
+        for (const cmr::AlarmKind alarm : by_severity(channel.alarms))
             parts.push_back(short_form(channel, alarm));
         const std::string at = devices.size() > 1 ? where(channel) : line_name(channel.channel);
         lines.push_back(at + ": " + join(parts, ", "));

@@ -31,8 +31,8 @@ enum class SummaryReason { startup, cmrd_restarted };
 [[nodiscard]] std::string line_name(std::string_view channel_id);
 
 /// A human name of an alarm kind: "ground loop", "hum", "poor common-mode rejection",
-/// "wiring fault"; an unknown kind is returned as it is.
-[[nodiscard]] std::string alarm_name(std::string_view alarm);
+/// "wiring fault".
+[[nodiscard]] std::string alarm_name(cmr::AlarmKind alarm);
 
 /// Whether hum reaches what the listener hears: a `hum` alarm, or a `ground_loop` whose hum
 /// in the signal (hum_dbfs) is at or above settings.hum_dbfs.

@@ -9,9 +9,9 @@
 #include <sdbus-c++/Error.h>
 #include <sdbus-c++/Types.h>
 
+#include "client/name_watch.hpp"
 #include "cmrd_bus_names.hpp"
 #include "log.hpp"
-#include "name_watch.hpp"
 
 namespace cmrnotify {
 
@@ -39,8 +39,9 @@ NotificationsClient::NotificationsClient(sdbus::IConnection& bus, NotificationsE
             }
         });
     proxy_->finishRegistration();
-    name_watch_ = watch_name_owner(bus, cmrd::bus::notifications_service,
-                                   [this](bool present) { events_.presence_changed(present); });
+    name_watch_ =
+        cmrd::client::watch_name_owner(bus, cmrd::bus::notifications_service,
+                                       [this](bool present) { events_.presence_changed(present); });
 }
 
 NotificationsClient::~NotificationsClient() = default;
@@ -86,11 +87,12 @@ void NotificationsClient::close(std::uint32_t id)
             .withArguments(id)
             .uponReplyInvoke([id](const sdbus::Error* error) {
                 if (error != nullptr)
-                    cmrd::common::log(LOG_INFO,
-                        "CloseNotification " + std::to_string(id) + ": " + error->getMessage());
+                    cmrd::common::log(LOG_INFO, "CloseNotification " + std::to_string(id) + ": " +
+                                                    error->getMessage());
             });
     } catch (const sdbus::Error& e) {
-        cmrd::common::log(LOG_INFO, "CloseNotification " + std::to_string(id) + ": " + e.getMessage());
+        cmrd::common::log(LOG_INFO,
+                          "CloseNotification " + std::to_string(id) + ": " + e.getMessage());
     }
 }
 

@@ -25,9 +25,9 @@ struct EventsOptions {
 /// The CMRR cell of an event: "61.1", ">= 52.3" or "-".
 std::string event_cmrr(const client::AlarmFigures& f)
 {
-    if (f.cmrr_kind == "measured")
+    if (f.cmrr_kind == cmr::CmrrKind::measured)
         return format_fixed(f.cmrr_db, db_decimals);
-    if (f.cmrr_kind == "lower_bound" && f.cmrr_db)
+    if (f.cmrr_kind == cmr::CmrrKind::lower_bound && f.cmrr_db)
         return ">= " + format_fixed(f.cmrr_db, db_decimals);
     return "-";
 }

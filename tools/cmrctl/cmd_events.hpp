@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "client/alarm_change.hpp"
+#include "client/wire_types.hpp"
 
 namespace CLI {
 class App;

@@ -133,10 +133,7 @@ private:
     void on_alarm(const std::string& /*channel path*/, const std::string& alarm,
                   const client::PropertyMap& figures, bool raised)
     {
-        client::AlarmChange change;
-        change.alarm = client::parse_alarm_kind(alarm);
-        change.raised = raised;
-        change.figures = client::decode_figures(figures);
+        const client::AlarmChange change = client::decode_alarm_signal(alarm, raised, figures);
         output_.alarm(change);
         const std::optional<std::string>& hook = raised ? options_.on_alarm : options_.on_clear;
         if (hook)

@@ -29,7 +29,6 @@ std::optional<std::string> text(const std::string& value)
 std::vector<EnvironmentVariable> alarm_environment(const AlarmChange& change)
 {
     const AlarmFigures& f = change.figures;
-    const bool has_cmrr = f.cmrr_db && !f.cmrr_kind.empty() && f.cmrr_kind != "none";
     return {
         {"CMRD_DEVICE", text(f.device)},
         {"CMRD_CHANNEL", text(f.channel)},
@@ -37,10 +36,10 @@ std::vector<EnvironmentVariable> alarm_environment(const AlarmChange& change)
         {"CMRD_ACTION", std::string(action_name(change.raised))},
         {"CMRD_HUM_DBFS", number(f.hum_dbfs, db_decimals)},
         {"CMRD_CM_HUM_DBFS", number(f.cm_hum_dbfs, db_decimals)},
-        {"CMRD_CMRR_DB", has_cmrr ? number(f.cmrr_db, db_decimals) : std::nullopt},
-        {"CMRD_CMRR_KIND", text(f.cmrr_kind)},
+        {"CMRD_CMRR_DB", f.has_cmrr() ? number(f.cmrr_db, db_decimals) : std::nullopt},
+        {"CMRD_CMRR_KIND", text(text_of(f.cmrr_kind))},
         {"CMRD_MAINS_HZ", number(f.mains_hz, hz_decimals)},
-        {"CMRD_SYMMETRY", text(f.symmetry)},
+        {"CMRD_SYMMETRY", text(text_of(f.symmetry))},
         {"CMRD_VALUE", number(f.value, db_decimals)},
         {"CMRD_SEQUENCE",
          f.sequence ? std::optional<std::string>(std::to_string(*f.sequence)) : std::nullopt},

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "client/alarm_change.hpp"
+#include "client/wire_types.hpp"
 
 namespace cmrctl::client {
 

@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "client/live_state.hpp"
+#include "client/wire_types.hpp"
 
 namespace cmrctl::client {
 

@@ -14,7 +14,7 @@ using ManagedObjects = std::map<sdbus::ObjectPath, InterfaceMap>;
 
 CmrdClient::CmrdClient(BusTarget bus)
     : bus_(std::move(bus)), connection_(bus_.connect()),
-      root_(std::make_unique<RootProxy>(*connection_))
+      root_(std::make_unique<cmrd::client::RootProxy>(*connection_))
 {}
 
 CmrdClient::~CmrdClient() = default;

@@ -11,13 +11,15 @@
 
 #include <sdbus-c++/IConnection.h>
 
-#include "client/alarm_change.hpp"
 #include "client/bus_target.hpp"
 #include "client/object_tree.hpp"
+#include "client/wire_types.hpp"
+
+namespace cmrd::client {
+class RootProxy;
+} // namespace cmrd::client
 
 namespace cmrctl::client {
-
-class RootProxy;
 
 class CmrdClient {
 public:
@@ -54,7 +56,7 @@ private:
 
     BusTarget bus_;
     std::unique_ptr<sdbus::IConnection> connection_;
-    std::unique_ptr<RootProxy> root_;
+    std::unique_ptr<cmrd::client::RootProxy> root_;
 };
 
 } // namespace cmrctl::client

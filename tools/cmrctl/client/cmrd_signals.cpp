@@ -7,6 +7,7 @@
 
 #include "client/cmrd_client.hpp"
 #include "client/cmrd_errors.hpp"
+#include "client/name_watch.hpp"
 #include "cmrd_bus_names.hpp"
 
 namespace cmrctl::client {
@@ -19,14 +20,6 @@ std::string properties_rule()
            "',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
            "path_namespace='" +
            cmrd::bus::root_path + "'";
-}
-
-/// The bus daemon's announcement that org.cmrd.Monitor1 changed hands.
-std::string owner_rule()
-{
-    return std::string("type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
-                       "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='") +
-           cmrd::bus::service_name + "'";
 }
 
 } // namespace
@@ -54,15 +47,8 @@ CmrdSignals::CmrdSignals(CmrdClient& client, CmrdSignalHandlers handlers)
     try {
         // The bus's own signal first: from here on no restart of cmrd can go unnoticed.
         if (handlers.owner_changed)
-            owner_ = connection.addMatch(
-                owner_rule(), guarded(MessageHandler([on_owner = std::move(handlers.owner_changed)](
-                                                         sdbus::Message& message) {
-                    std::string name;
-                    std::string old_owner;
-                    std::string new_owner;
-                    message >> name >> old_owner >> new_owner;
-                    on_owner(!new_owner.empty());
-                })));
+            owner_ = cmrd::client::watch_name_owner(connection, cmrd::bus::service_name,
+                                                    guarded(std::move(handlers.owner_changed)));
         if (handlers.properties_changed)
             properties_ = connection.addMatch(
                 properties_rule(),
@@ -74,11 +60,11 @@ CmrdSignals::CmrdSignals(CmrdClient& client, CmrdSignalHandlers handlers)
                         message >> interface >> changed >> invalidated;
                         on_change(message.getPath(), interface, changed, invalidated);
                     })));
-        RootSignalHandlers root;
+        cmrd::client::RootSignalHandlers root;
         root.alarm = guarded(std::move(handlers.alarm));
         root.interfaces_added = guarded(std::move(handlers.interfaces_added));
         root.interfaces_removed = guarded(std::move(handlers.interfaces_removed));
-        root_ = std::make_unique<RootProxy>(connection, std::move(root));
+        root_ = std::make_unique<cmrd::client::RootProxy>(connection, std::move(root));
     } catch (const sdbus::Error& error) {
         throw_translated(error, client.bus().description());
     }

@@ -20,6 +20,7 @@
 #include <sdbus-c++/TypeTraits.h>
 
 #include "client/root_proxy.hpp"
+#include "client/wire_types.hpp"
 
 namespace cmrctl::client {
 
@@ -55,7 +56,7 @@ private:
     std::function<void(Args...)> guarded(std::function<void(Args...)> handler);
 
     std::exception_ptr pending_;
-    std::unique_ptr<RootProxy> root_;
+    std::unique_ptr<cmrd::client::RootProxy> root_;
     sdbus::Slot properties_;
     sdbus::Slot owner_;
 };

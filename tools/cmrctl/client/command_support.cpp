@@ -5,9 +5,9 @@
 
 #include "cli11.hpp"
 #include "client/cmrd_errors.hpp"
-#include "client/property_decoding.hpp"
 #include "client/selection.hpp"
 #include "client/time_text.hpp"
+#include "client/wire_types.hpp"
 #include "exit_status.hpp"
 
 namespace cmrctl::client {

@@ -61,10 +61,9 @@ Json alarm_change_json(const AlarmChange& change)
     object["hum_dbfs"] = json_number(f.hum_dbfs, db_decimals);
     object["cm_hum_dbfs"] = json_number(f.cm_hum_dbfs, db_decimals);
     // As in the channel object: no CMRR figure without a kind that gives it meaning.
-    const bool has_cmrr = f.cmrr_db && !f.cmrr_kind.empty() && f.cmrr_kind != "none";
-    object["cmrr_db"] = has_cmrr ? json_number(f.cmrr_db, db_decimals) : Json(nullptr);
-    object["cmrr_kind"] = text_or_null(f.cmrr_kind);
-    object["symmetry"] = text_or_null(f.symmetry);
+    object["cmrr_db"] = f.has_cmrr() ? json_number(f.cmrr_db, db_decimals) : Json(nullptr);
+    object["cmrr_kind"] = text_or_null(text_of(f.cmrr_kind));
+    object["symmetry"] = text_or_null(text_of(f.symmetry));
     // `value` is dBFS for hum and ground_loop, dB for cmrr_low: one decimal either way.
     object["value"] = json_number(f.value, db_decimals);
     return object;

@@ -6,8 +6,7 @@
 /// same rules: every key always present, `null` for what is unknown or does not apply.
 
 #include "channel_json.hpp"
-#include "client/alarm_change.hpp"
-#include "client/live_state.hpp"
+#include "client/wire_types.hpp"
 
 namespace cmrctl::client {
 

@@ -31,7 +31,7 @@
 #include <string>
 #include <vector>
 
-#include "client/live_state.hpp"
+#include "client/wire_types.hpp"
 
 namespace cmrctl::client {
 

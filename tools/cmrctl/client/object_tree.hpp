@@ -8,13 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "client/live_state.hpp"
-#include "client/property_decoding.hpp"
+#include "client/wire_types.hpp"
 
 namespace cmrctl::client {
-
-/// Interface name -> its properties, as ObjectManager reports an object.
-using InterfaceMap = std::map<std::string, PropertyMap>;
 
 /// What an object path of cmrd's tree turned out to be.
 enum class ObjectKind { other, device, channel };

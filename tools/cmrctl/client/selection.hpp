@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "client/live_state.hpp"
+#include "client/wire_types.hpp"
 
 namespace cmrctl::client {
 

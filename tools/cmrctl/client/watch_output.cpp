@@ -192,11 +192,11 @@ void WatchOutput::alarm(const AlarmChange& change)
                        figure(f.hum_dbfs, db_decimals, "dBFS");
     if (f.cm_hum_dbfs)
         text += ", CM hum " + figure(f.cm_hum_dbfs, db_decimals, "dBFS");
-    if (f.cmrr_db && (f.cmrr_kind == "measured" || f.cmrr_kind == "lower_bound"))
-        text += std::string(", CMRR ") + (f.cmrr_kind == "lower_bound" ? ">= " : "") +
+    if (f.has_cmrr())
+        text += std::string(", CMRR ") + (f.cmrr_kind == cmr::CmrrKind::lower_bound ? ">= " : "") +
                 figure(f.cmrr_db, db_decimals, "dB");
-    if (!f.symmetry.empty())
-        text += ", " + f.symmetry;
+    if (f.symmetry)
+        text += ", " + text_of(f.symmetry);
     if (f.mains_hz)
         text += ", mains " + figure(f.mains_hz, hz_decimals, "Hz");
     line(text, f.time_us);

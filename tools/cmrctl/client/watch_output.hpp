@@ -10,8 +10,7 @@
 #include <ostream>
 #include <string>
 
-#include "client/alarm_change.hpp"
-#include "client/live_state.hpp"
+#include "client/wire_types.hpp"
 
 namespace cmrctl::client {
 

@@ -1,23 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "client/property_decoding.hpp"
+#include "wire/object_state.hpp"
 
-#include <array>
 #include <cmath>
 #include <cstdint>
 #include <functional>
 #include <vector>
 
-namespace cmrctl::client {
+namespace cmrd::wire {
 namespace {
 
 using BusHarmonics = std::vector<sdbus::Struct<std::uint32_t, double, double>>;
 
-template <typename T> T value_of(const std::string& name, const sdbus::Variant& value)
+/// A property's value as a T; the error names the property.
+template <typename T> T property_value(const std::string& name, const sdbus::Variant& value)
 {
-    if (!value.containsValueOfType<T>())
-        throw ProtocolError("cmrd sent property " + name + " as type '" + value.peekValueType() +
-                            "', expected '" + sdbus::signature_of<T>::str() + "'");
-    return value.get<T>();
+    return value_of<T>("property " + name, value);
 }
 
 template <typename Object>
@@ -36,14 +33,14 @@ void apply(Object& object, const PropertyMap& properties, const Setters<Object>&
 template <typename Object, typename T> auto set(T Object::*member)
 {
     return [member](Object& object, const std::string& name, const sdbus::Variant& value) {
-        object.*member = value_of<T>(name, value);
+        object.*member = property_value<T>(name, value);
     };
 }
 
 cmr::HarmonicList harmonics_from(const std::string& name, const sdbus::Variant& value)
 {
     cmr::HarmonicList list;
-    for (const auto& harmonic : value_of<BusHarmonics>(name, value)) {
+    for (const auto& harmonic : property_value<BusHarmonics>(name, value)) {
         if (list.count == cmr::max_harmonics)
             break; // more than libcmr ever measures: keep the lowest ones
         cmr::Harmonic& out = list.items[list.size()];
@@ -57,7 +54,7 @@ cmr::HarmonicList harmonics_from(const std::string& name, const sdbus::Variant& 
 
 int input_number(const std::string& name, const sdbus::Variant& value)
 {
-    return static_cast<int>(value_of<std::uint32_t>(name, value));
+    return static_cast<int>(property_value<std::uint32_t>(name, value));
 }
 
 const Setters<DeviceState>& device_setters()
@@ -79,7 +76,7 @@ const Setters<DeviceState>& device_setters()
         {"LastError", set(&DeviceState::last_error)},
         {"MainsHz",
          [](DeviceState& d, const std::string& n, const sdbus::Variant& v) {
-             d.mains_hz = optional_number(value_of<double>(n, v));
+             d.mains_hz = optional_number(property_value<double>(n, v));
          }},
     };
     return setters;
@@ -89,7 +86,7 @@ const Setters<DeviceState>& device_setters()
 auto set_figure(std::optional<double> cmr::ChannelResult::*member)
 {
     return [member](ChannelState& c, const std::string& name, const sdbus::Variant& value) {
-        c.result.*member = optional_number(value_of<double>(name, value));
+        c.result.*member = optional_number(property_value<double>(name, value));
     };
 }
 
@@ -99,10 +96,10 @@ const Setters<ChannelState>& channel_setters()
     using Value = sdbus::Variant;
     static const Setters<ChannelState> setters = {
         {"Device", [](Channel& c, const std::string& n,
-                      const Value& v) { c.device_path = value_of<sdbus::ObjectPath>(n, v); }},
+                      const Value& v) { c.device_path = property_value<sdbus::ObjectPath>(n, v); }},
         {"Kind",
          [](Channel& c, const std::string& n, const Value& v) {
-             const auto kind = value_of<std::string>(n, v);
+             const auto kind = property_value<std::string>(n, v);
              if (kind != "pair" && kind != "single")
                  throw ProtocolError("cmrd sent an unknown channel kind '" + kind + "'");
              c.result.spec.kind =
@@ -126,34 +123,27 @@ const Setters<ChannelState>& channel_setters()
                            const Value& v) { c.result.cm_harmonics = harmonics_from(n, v); }},
         {"CmrrKind",
          [](Channel& c, const std::string& n, const Value& v) {
-             c.result.cmrr_kind = parse_cmrr_kind(value_of<std::string>(n, v));
+             c.result.cmrr_kind =
+                 parse_cmrr_kind(property_value<std::string>(n, v)).value_or(cmr::CmrrKind::none);
          }},
         {"Symmetry",
          [](Channel& c, const std::string& n, const Value& v) {
-             c.result.symmetry = parse_symmetry(value_of<std::string>(n, v));
+             c.result.symmetry = parse_symmetry(property_value<std::string>(n, v));
          }},
-        {"Alarm", [](Channel& c, const std::string& n,
-                     const Value& v) { c.alarm = parse_alarm_kind(value_of<std::string>(n, v)); }},
+        {"Alarm",
+         [](Channel& c, const std::string& n, const Value& v) {
+             c.alarm = parse_alarm_kind(property_value<std::string>(n, v));
+         }},
         {"ActiveAlarms",
          [](Channel& c, const std::string& n, const Value& v) {
              c.active_alarms.clear();
-             for (const std::string& alarm : value_of<std::vector<std::string>>(n, v))
+             for (const std::string& alarm : property_value<std::vector<std::string>>(n, v))
                  c.active_alarms.push_back(parse_alarm_kind(alarm));
          }},
         {"StreamTime", [](Channel& c, const std::string& n,
-                          const Value& v) { c.stream_time_s = value_of<double>(n, v); }},
+                          const Value& v) { c.stream_time_s = property_value<double>(n, v); }},
     };
     return setters;
-}
-
-/// The enumerator of @p candidates whose libcmr spelling is @p text.
-template <typename Enum, std::size_t N>
-std::optional<Enum> find_spelling(std::string_view text, const std::array<Enum, N>& candidates)
-{
-    for (const Enum candidate : candidates)
-        if (cmr::to_string(candidate) == text)
-            return candidate;
-    return std::nullopt;
 }
 
 } // namespace
@@ -175,35 +165,4 @@ void apply_channel_properties(ChannelState& channel, const PropertyMap& properti
     apply(channel, properties, channel_setters());
 }
 
-cmr::AlarmKind parse_alarm_kind(std::string_view text)
-{
-    using K = cmr::AlarmKind;
-    if (const auto kind = find_spelling(
-            text, std::array{K::none, K::hum, K::ground_loop, K::cmrr_low, K::wiring}))
-        return *kind;
-    throw ProtocolError("cmrd sent an unknown alarm kind '" + std::string(text) + "'");
-}
-
-cmr::CmrrKind parse_cmrr_kind(std::string_view text)
-{
-    using K = cmr::CmrrKind;
-    if (text.empty())
-        return K::none;
-    if (const auto kind = find_spelling(text, std::array{K::none, K::measured, K::lower_bound}))
-        return *kind;
-    throw ProtocolError("cmrd sent an unknown CMRR kind '" + std::string(text) + "'");
-}
-
-std::optional<cmr::Symmetry> parse_symmetry(std::string_view text)
-{
-    using S = cmr::Symmetry;
-    if (text.empty())
-        return std::nullopt;
-    if (const auto symmetry =
-            find_spelling(text, std::array{S::no_signal, S::symmetric, S::cold_silent,
-                                           S::hot_silent, S::in_phase, S::uncorrelated}))
-        return *symmetry;
-    throw ProtocolError("cmrd sent an unknown symmetry '" + std::string(text) + "'");
-}
-
-} // namespace cmrctl::client
+} // namespace cmrd::wire

@@ -3,8 +3,10 @@
 /// @file root_proxy.hpp
 /// A proxy of cmrd's root object (/org/cmrd/Monitor1): the generated Manager proxy
 /// (GetEvents, Reload, Version, AlarmRaised/AlarmCleared) and the standard ObjectManager
-/// (GetManagedObjects, InterfacesAdded/InterfacesRemoved).
+/// (GetManagedObjects, InterfacesAdded/InterfacesRemoved). The one proxy of cmrd's root for
+/// every client (cmrctl, cmr-notify).
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -13,10 +15,15 @@
 #include <sdbus-c++/ProxyInterfaces.h>
 #include <sdbus-c++/StandardInterfaces.h>
 
-#include "client/object_tree.hpp"
 #include "monitor1_proxy.h"
+#include "wire/object_state.hpp"
 
-namespace cmrctl::client {
+namespace cmrd::client {
+
+using cmrd::wire::InterfaceMap;
+using cmrd::wire::PropertyMap;
+/// Every object with its interfaces and properties, as GetManagedObjects answers.
+using ManagedObjects = std::map<sdbus::ObjectPath, InterfaceMap>;
 
 /// What to do with the root object's signals. Handlers must not throw: they run inside
 /// sd-bus's C code.
@@ -42,6 +49,13 @@ public:
     RootProxy(const RootProxy&) = delete;
     RootProxy& operator=(const RootProxy&) = delete;
 
+    /// GetManagedObjects without blocking: @p done gets the answer, or the error (then the
+    /// objects are empty), from the connection's processing; a stuck cmrd counts as failed
+    /// after @p timeout. @throws sdbus::Error when the call cannot be sent.
+    void request_objects(
+        std::chrono::microseconds timeout,
+        std::function<void(const sdbus::Error* error, const ManagedObjects& objects)> done);
+
 private:
     void onAlarmRaised(const sdbus::ObjectPath& channel, const std::string& alarm,
                        const std::map<std::string, sdbus::Variant>& figures) override;
@@ -54,4 +68,4 @@ private:
     RootSignalHandlers handlers_;
 };
 
-} // namespace cmrctl::client
+} // namespace cmrd::client

@@ -3,7 +3,7 @@
 
 #include "cmrd_bus_names.hpp"
 
-namespace cmrctl::client {
+namespace cmrd::client {
 
 RootProxy::RootProxy(sdbus::IConnection& connection)
     : ProxyInterfaces(connection, cmrd::bus::service_name, cmrd::bus::root_path)
@@ -22,6 +22,17 @@ RootProxy::RootProxy(sdbus::IConnection& connection, RootSignalHandlers handlers
 RootProxy::~RootProxy()
 {
     unregisterProxy();
+}
+
+void RootProxy::request_objects(
+    std::chrono::microseconds timeout,
+    std::function<void(const sdbus::Error* error, const ManagedObjects& objects)> done)
+{
+    getProxy()
+        .callMethodAsync("GetManagedObjects")
+        .onInterface(cmrd::bus::object_manager_interface)
+        .withTimeout(timeout)
+        .uponReplyInvoke(std::move(done));
 }
 
 void RootProxy::onAlarmRaised(const sdbus::ObjectPath& channel, const std::string& alarm,
@@ -51,4 +62,4 @@ void RootProxy::onInterfacesRemoved(const sdbus::ObjectPath& path,
         handlers_.interfaces_removed(path, interfaces);
 }
 
-} // namespace cmrctl::client
+} // namespace cmrd::client

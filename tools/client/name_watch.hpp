@@ -10,7 +10,7 @@
 #include <sdbus-c++/IConnection.h>
 #include <sdbus-c++/TypeTraits.h>
 
-namespace cmrnotify {
+namespace cmrd::client {
 
 /// Calls @p changed(true) when @p name gets an owner (or a new one), changed(false) when it
 /// loses it (NameOwnerChanged, filtered by the bus on the name). The watch lasts as long as
@@ -18,4 +18,4 @@ namespace cmrnotify {
 [[nodiscard]] sdbus::Slot watch_name_owner(sdbus::IConnection& bus, const std::string& name,
                                            std::function<void(bool present)> changed);
 
-} // namespace cmrnotify
+} // namespace cmrd::client

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "name_watch.hpp"
+#include "client/name_watch.hpp"
 
 #include <exception>
 
@@ -8,7 +8,7 @@
 
 #include "log.hpp"
 
-namespace cmrnotify {
+namespace cmrd::client {
 
 sdbus::Slot watch_name_owner(sdbus::IConnection& bus, const std::string& name,
                              std::function<void(bool present)> changed)
@@ -32,4 +32,4 @@ sdbus::Slot watch_name_owner(sdbus::IConnection& bus, const std::string& name,
     });
 }
 
-} // namespace cmrnotify
+} // namespace cmrd::client

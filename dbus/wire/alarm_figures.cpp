@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "client/alarm_change.hpp"
+#include "wire/alarm_figures.hpp"
 
-namespace cmrctl::client {
+namespace cmrd::wire {
 namespace {
 
 template <typename T> std::optional<T> field(const PropertyMap& figures, const char* key)
@@ -9,11 +9,7 @@ template <typename T> std::optional<T> field(const PropertyMap& figures, const c
     const auto found = figures.find(key);
     if (found == figures.end())
         return std::nullopt;
-    if (!found->second.containsValueOfType<T>())
-        throw ProtocolError(std::string("cmrd sent alarm figure '") + key + "' as type '" +
-                            found->second.peekValueType() + "', expected '" +
-                            sdbus::signature_of<T>::str() + "'");
-    return found->second.get<T>();
+    return value_of<T>(std::string("alarm figure '") + key + "'", found->second);
 }
 
 std::optional<double> number(const PropertyMap& figures, const char* key)
@@ -40,11 +36,20 @@ AlarmFigures decode_figures(const PropertyMap& figures)
     out.hum_dbfs = number(figures, "hum_dbfs");
     out.cm_hum_dbfs = number(figures, "cm_hum_dbfs");
     out.cmrr_db = number(figures, "cmrr_db");
-    out.cmrr_kind = text(figures, "cmrr_kind");
-    out.symmetry = text(figures, "symmetry");
+    out.cmrr_kind = parse_cmrr_kind(text(figures, "cmrr_kind"));
+    out.symmetry = parse_symmetry(text(figures, "symmetry"));
     out.value = number(figures, "value");
     out.stream_time_s = number(figures, "stream_time_s");
     return out;
+}
+
+AlarmChange decode_alarm_signal(const std::string& alarm, bool raised, const PropertyMap& figures)
+{
+    AlarmChange change;
+    change.alarm = parse_alarm_kind(alarm);
+    change.raised = raised;
+    change.figures = decode_figures(figures);
+    return change;
 }
 
 AlarmChange decode_event(const BusEvent& event)
@@ -68,4 +73,4 @@ const char* action_name(bool raised)
     return raised ? "raised" : "cleared";
 }
 
-} // namespace cmrctl::client
+} // namespace cmrd::wire
