@@ -22,6 +22,8 @@
 #include "service/channel_object.hpp"
 #include "service/device_object.hpp"
 #include "service/device_setup.hpp"
+#include "service/publish_throttle.hpp"
+#include "service/reopen_backoff.hpp"
 #include "service/service_clock.hpp"
 
 namespace cmrd::service {
@@ -94,13 +96,11 @@ private:
     /// Stream time carried over reopenings, so alarm times never go backwards.
     double time_offset_s_ = 0.0;
     double last_time_s_ = 0.0;
-    std::optional<Clock::time_point> last_publish_;
-    bool dirty_ = true;
+    PublishThrottle publish_throttle_;
     std::uint64_t last_heartbeat_ = 0;
     Clock::time_point heartbeat_seen_ = Clock::now();
-    std::optional<Clock::time_point> ended_at_;
+    ReopenBackoff reopen_backoff_;
     std::optional<capture::CaptureState> logged_state_;
-    int failed_reopens_ = 0;
 };
 
 } // namespace cmrd::service

@@ -5,6 +5,8 @@
 #include "service/capture_key.hpp"
 #include "service/device_plan.hpp"
 #include "service/device_setup.hpp"
+#include "service/publish_throttle.hpp"
+#include "service/reopen_backoff.hpp"
 
 #if defined(SDBUS_CXX_ICONNECTION_H_)
 #error "a plain service header includes sdbus-c++"
