@@ -39,8 +39,7 @@ events::EventFigures figures_of(const cmr::ChannelResult& r, std::optional<doubl
     f.mains_hz = r.mains_hz;
     f.hum_dbfs = r.hum_dbfs;
     f.cm_hum_dbfs = r.cm_hum_dbfs;
-    if (r.cmrr_kind != cmr::CmrrKind::none)
-        f.cmrr_db = r.cmrr_db;
+    f.cmrr_db = r.cmrr_db; // empty when cmrr_kind is none: libcmr sets both from one estimate
     f.cmrr_kind = bus_cmrr_kind(r);
     f.symmetry = bus_symmetry(r);
     f.value = value;
