@@ -2,32 +2,27 @@
 #include "config/effective_settings.hpp"
 
 #include <algorithm>
+#include <optional>
+
+#include "config/alarm_keys.hpp"
 
 namespace cmrd::config {
 
 cmr::AlarmThresholds apply_overrides(cmr::AlarmThresholds base, const AlarmOverrides& overrides)
 {
-    const auto take = [](double& target, const std::optional<double>& value) {
-        if (value)
-            target = *value;
-    };
-    if (overrides.hum_dbfs)
-        base.hum_clear_dbfs = *overrides.hum_dbfs - derived_clear_offset_db;
-    if (overrides.ground_loop_dbfs)
-        base.ground_loop_clear_dbfs = *overrides.ground_loop_dbfs - derived_clear_offset_db;
-    if (overrides.cmrr_min_db)
-        base.cmrr_clear_db = *overrides.cmrr_min_db + derived_clear_offset_db;
-    // Explicit clear levels come after the derived ones and win over them.
-    take(base.hum_dbfs, overrides.hum_dbfs);
-    take(base.hum_clear_dbfs, overrides.hum_clear_dbfs);
-    take(base.ground_loop_dbfs, overrides.ground_loop_dbfs);
-    take(base.ground_loop_clear_dbfs, overrides.ground_loop_clear_dbfs);
-    take(base.cmrr_min_db, overrides.cmrr_min_db);
-    take(base.cmrr_clear_db, overrides.cmrr_clear_db);
-    take(base.hold_s, overrides.hold_s);
-    take(base.clear_s, overrides.clear_s);
-    take(base.cmrr_hold_s, overrides.cmrr_hold_s);
-    take(base.wiring_hold_s, overrides.wiring_hold_s);
+    // A raise level brings its clear level along, derived_clear_offset_db on the clear side...
+    for (const AlarmKey& clear : alarm_keys) {
+        if (clear.side == ClearSide::none)
+            continue;
+        if (const std::optional<double>& raise = overrides.*alarm_keys[clear.raise].override_value)
+            base.*clear.threshold = clear.side == ClearSide::below
+                                        ? *raise - derived_clear_offset_db
+                                        : *raise + derived_clear_offset_db;
+    }
+    // ...then every key given is taken: explicit clear levels win over derived ones.
+    for (const AlarmKey& key : alarm_keys)
+        if (const std::optional<double>& value = overrides.*key.override_value)
+            base.*key.threshold = *value;
     return base;
 }
 

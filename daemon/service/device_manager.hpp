@@ -51,7 +51,7 @@ private:
     config::DaemonConfig config_;
     std::map<std::string, devices::CardInfo> cards_; ///< every ready card, by syspath
     std::map<std::string, std::unique_ptr<MonitoredDevice>> running_;
-    std::map<std::string, std::string> capture_keys_; ///< by device name
+    std::map<std::string, CaptureKey> capture_keys_; ///< by device name
     std::vector<std::string> reported_problems_;
 };
 

@@ -10,17 +10,9 @@
 
 #include "capture/capture_status.hpp"
 #include "monitor1_adaptor.h"
+#include "service/device_setup.hpp"
 
 namespace cmrd::service {
-
-/// What identifies a device; fixed for the object's life.
-struct DeviceIdentity {
-    std::string name;   ///< config name or card id
-    std::string pcm;    ///< ALSA PCM captured
-    std::string origin; ///< "udev" or "config"
-    std::string card_id;
-    std::string model;
-};
 
 /// What changes: the capture engine's status and the device's mains frequency.
 struct DeviceFigures {

@@ -29,16 +29,6 @@ capture::CaptureConfig capture_config(const config::DaemonConfig& config,
     return c;
 }
 
-std::string key_of(const capture::CaptureConfig& c, const DeviceIdentity& id)
-{
-    return id.origin + "|" + c.pcm + "|" + cmr::format_layout(c.layout) + "|" +
-           std::to_string(c.rate) + "|" + std::to_string(c.period_us) + "|" +
-           std::to_string(c.buffer_us) + "|" + std::to_string(c.realtime.enabled) + "|" +
-           std::to_string(c.realtime.priority) + "|" +
-           std::to_string(static_cast<int>(c.analysis.mains)) + "|" +
-           std::to_string(c.analysis.harmonics);
-}
-
 /// Thresholds looked up in a copy of the configuration the device was planned with, so a
 /// device never reads a configuration that a reload has replaced.
 std::function<cmr::AlarmThresholds(const std::string&)>
@@ -60,7 +50,7 @@ void add(DevicePlan& plan, const std::string& name, PlannedDevice device)
                                 " not monitored)");
         return;
     }
-    device.capture_key = key_of(device.setup.capture, device.setup.identity);
+    device.capture_key = capture_key_of(device.setup);
     plan.devices.emplace(name, std::move(device));
 }
 

@@ -10,7 +10,8 @@
 
 #include "config/daemon_config.hpp"
 #include "devices/card_info.hpp"
-#include "service/monitored_device.hpp"
+#include "service/capture_key.hpp"
+#include "service/device_setup.hpp"
 
 namespace cmrd::service {
 
@@ -19,7 +20,7 @@ struct PlannedDevice {
     DeviceSetup setup;
     std::string syspath; ///< the udev card's syspath; empty for a static device
     /// Everything that needs the capture restarted when it changes (thresholds do not).
-    std::string capture_key;
+    CaptureKey capture_key;
 };
 
 /// The plan, by device name, plus the problems found while making it (a card with a broken

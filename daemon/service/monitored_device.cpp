@@ -39,8 +39,7 @@ events::EventFigures figures_of(const cmr::ChannelResult& r, std::optional<doubl
     f.mains_hz = r.mains_hz;
     f.hum_dbfs = r.hum_dbfs;
     f.cm_hum_dbfs = r.cm_hum_dbfs;
-    if (r.cmrr_kind != cmr::CmrrKind::none)
-        f.cmrr_db = r.cmrr_db;
+    f.cmrr_db = r.cmrr_db; // empty when cmrr_kind is none: libcmr sets both from one estimate
     f.cmrr_kind = bus_cmrr_kind(r);
     f.symmetry = bus_symmetry(r);
     f.value = value;
@@ -117,11 +116,14 @@ std::vector<AlarmChange> MonitoredDevice::on_notify()
     (void)engine_->wait(std::chrono::milliseconds(0));
     take_snapshot(changes);
     const capture::CaptureStatus status = engine_->status();
+    // Running again (a change of state, as logged) ends the back-off.
+    if (status.state == capture::CaptureState::running && logged_state_ != status.state)
+        reopen_backoff_.running();
     log_state_change(status);
-    if (thread_has_ended(status.state) && !ended_at_)
-        ended_at_ = Clock::now();
+    if (thread_has_ended(status.state))
+        reopen_backoff_.ended(Clock::now());
     device_->update(DeviceFigures{status, snapshot_.mains_hz});
-    dirty_ = true;
+    publish_throttle_.changed();
     return changes;
 }
 
@@ -130,30 +132,30 @@ void MonitoredDevice::log_state_change(const capture::CaptureStatus& status)
     using capture::CaptureState;
     if (logged_state_ == status.state)
         return;
-    if (status.state == CaptureState::running)
-        failed_reopens_ = 0;
     const std::string& name = setup_.identity.name;
     const std::string& pcm = setup_.capture.pcm;
     switch (status.state) {
     case CaptureState::running:
-        common::log(LOG_INFO, name + ": capturing " + std::to_string(status.channels) + " inputs of " +
-                          pcm + ", " +
-                          (status.format ? std::string(capture::to_string(*status.format)) : "?") +
-                          " at " + std::to_string(status.rate) + " Hz, " +
-                          std::to_string(status.period_frames) + "-frame periods, " +
-                          (status.is_realtime()
-                               ? "real-time priority " + std::to_string(status.realtime_priority)
-                               : "normal priority (" + status.realtime_detail + ")"));
+        common::log(LOG_INFO,
+                    name + ": capturing " + std::to_string(status.channels) + " inputs of " + pcm +
+                        ", " +
+                        (status.format ? std::string(capture::to_string(*status.format)) : "?") +
+                        " at " + std::to_string(status.rate) + " Hz, " +
+                        std::to_string(status.period_frames) + "-frame periods, " +
+                        (status.is_realtime()
+                             ? "real-time priority " + std::to_string(status.realtime_priority)
+                             : "normal priority (" + status.realtime_detail + ")"));
         break;
     case CaptureState::busy:
     case CaptureState::stalled:
     case CaptureState::disconnected:
-        common::log(LOG_WARNING, name + " (" + pcm + "): " + std::string(capture::to_string(status.state)) +
-                             (status.last_error.empty() ? "" : ": " + status.last_error));
+        common::log(LOG_WARNING, name + " (" + pcm +
+                                     "): " + std::string(capture::to_string(status.state)) +
+                                     (status.last_error.empty() ? "" : ": " + status.last_error));
         break;
     case CaptureState::error:
         common::log(LOG_ERR, name + " (" + pcm + "): capture failed: " + status.last_error +
-                         (setup_.reopen_when_gone ? " (retrying every few seconds)" : ""));
+                                 (setup_.reopen_when_gone ? " (retrying every few seconds)" : ""));
         break;
     default:
         // Starting, overrun recovery, suspend: transient and counted. Not remembered either,
@@ -204,22 +206,17 @@ void MonitoredDevice::take_snapshot(std::vector<AlarmChange>& changes)
 
 std::optional<Clock::time_point> MonitoredDevice::next_publish(Clock::duration interval) const
 {
-    if (!dirty_)
-        return std::nullopt;
-    if (!last_publish_)
-        return Clock::now();
-    return *last_publish_ + interval;
+    return publish_throttle_.next(Clock::now(), interval);
 }
 
 void MonitoredDevice::publish(Clock::time_point now, Clock::duration interval)
 {
-    if (!dirty_ || (last_publish_ && now - *last_publish_ < interval))
+    if (!publish_throttle_.due(now, interval))
         return;
     device_->flush();
     for (const auto& channel : channels_)
         channel->flush();
-    last_publish_ = now;
-    dirty_ = false;
+    publish_throttle_.published(now);
 }
 
 std::size_t MonitoredDevice::active_alarm_count() const
@@ -243,11 +240,9 @@ bool MonitoredDevice::capture_alive(Clock::time_point now, Clock::duration limit
 
 bool MonitoredDevice::reopen_if_gone(Clock::time_point now, Clock::duration retry_after)
 {
-    // Back off while the device stays away: retry_after, doubling up to 16 times as long.
-    const auto wait = retry_after * (1 << std::min(failed_reopens_, 4));
-    if (!setup_.reopen_when_gone || !ended_at_ || now - *ended_at_ < wait)
+    if (!setup_.reopen_when_gone || !reopen_backoff_.due(now, retry_after))
         return false;
-    ++failed_reopens_; // reset once the device runs again
+    reopen_backoff_.reopened(); // failed until the device runs again
     engine_->stop();
     time_offset_s_ = last_time_s_;
     snapshot_ = capture::CaptureSnapshot{};
@@ -258,10 +253,9 @@ bool MonitoredDevice::reopen_if_gone(Clock::time_point now, Clock::duration retr
             config.layout.push_back(channel->spec());
     engine_ = std::make_unique<capture::CaptureEngine>(config);
     engine_->start();
-    ended_at_.reset();
     last_heartbeat_ = 0;
     heartbeat_seen_ = now;
-    dirty_ = true;
+    publish_throttle_.changed();
     return true;
 }
 

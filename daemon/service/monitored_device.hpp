@@ -21,10 +21,12 @@
 #include "events/event.hpp"
 #include "service/channel_object.hpp"
 #include "service/device_object.hpp"
+#include "service/device_setup.hpp"
+#include "service/publish_throttle.hpp"
+#include "service/reopen_backoff.hpp"
+#include "service/service_clock.hpp"
 
 namespace cmrd::service {
-
-using Clock = std::chrono::steady_clock;
 
 /// An alarm that changed, ready to be recorded and announced.
 struct AlarmChange {
@@ -33,16 +35,6 @@ struct AlarmChange {
     /// Seconds of audio analysed on the device when the alarm changed (a clock that tests
     /// and clients can compare with the audio itself).
     double stream_time_s = 0.0;
-};
-
-/// Everything needed to start monitoring a device.
-struct DeviceSetup {
-    DeviceIdentity identity;
-    capture::CaptureConfig capture; ///< pcm and layout (empty = default pairs) included
-    /// Alarm thresholds of a channel, by channel id ("1/2").
-    std::function<cmr::AlarmThresholds(const std::string& channel_id)> thresholds;
-    /// Static devices are reopened after they disconnect or fail; udev cards wait for udev.
-    bool reopen_when_gone = false;
 };
 
 class MonitoredDevice {
@@ -104,13 +96,11 @@ private:
     /// Stream time carried over reopenings, so alarm times never go backwards.
     double time_offset_s_ = 0.0;
     double last_time_s_ = 0.0;
-    std::optional<Clock::time_point> last_publish_;
-    bool dirty_ = true;
+    PublishThrottle publish_throttle_;
     std::uint64_t last_heartbeat_ = 0;
     Clock::time_point heartbeat_seen_ = Clock::now();
-    std::optional<Clock::time_point> ended_at_;
+    ReopenBackoff reopen_backoff_;
     std::optional<capture::CaptureState> logged_state_;
-    int failed_reopens_ = 0;
 };
 
 } // namespace cmrd::service

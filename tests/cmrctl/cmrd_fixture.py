@@ -1,5 +1,5 @@
 """Real parts for testing cmrctl's live commands: a private dbus-daemon, cmrd on the simulated
-audio interface (tests/sim), cmrctl run as a subprocess, and line readers for `watch`.
+audio interface (sim/cmrsim), cmrctl run as a subprocess, and line readers for `watch`.
 
 Paths come from the environment set by tests/cmrctl/meson.build: CMRCTL, CMRD, CMR_SIM_PLUGIN,
 CMR_SOURCE_ROOT, DBUS_DAEMON, DBUS_SEND and (optional) PROMTOOL.

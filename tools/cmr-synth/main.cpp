@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // cmr-synth: renders a test-signal scenario (see examples/ground-loop.toml and
-// tests/support/synth.hpp) to a WAV or FLAC file whose hum, mains frequency and CMRR are known.
+// sim/synth/synth.hpp) to a WAV or FLAC file whose hum, mains frequency and CMRR are known.
 //
 //   cmr-synth SCENARIO.toml -o OUT.wav [--duration S] [--rate HZ] [--seed N]
 //             [--format float|pcm16|pcm24|pcm32|flac]

@@ -125,7 +125,7 @@ std::string to_toml(const synth::Scenario& s)
         throw std::invalid_argument("to_toml: a scenario file cannot hold seed " +
                                     std::to_string(s.seed));
     std::ostringstream out;
-    out << "# Written by cmr::sim::to_toml (tests/sim/scenario_toml.cpp).\n";
+    out << "# Written by cmr::sim::to_toml (tests/sim/support/scenario_toml.cpp).\n";
     out << "sample_rate = " << s.sample_rate << "\n";
     out << "duration_s = " << number(s.duration_s) << "\n";
     out << "inputs = " << s.inputs << "\n";

@@ -153,5 +153,28 @@ TEST(Cmrr, NoneWithoutCommonModeHum)
     EXPECT_FALSE(run.summary.channels[0].cmrr_db.has_value());
 }
 
+TEST(Cmrr, NoFigureWithoutAKind)
+{
+    // The analyzer sets cmrr_kind and cmrr_db together, from one estimate: without a kind
+    // there is no figure, in every live snapshot (too few steps yet, or D louder than C) as in
+    // the summary. cmrd records alarm figures relying on it.
+    synth::Scenario s = link(48000, std::pow(10.0, -70.0 / 20.0));
+    s.noise_dbfs = -120.0;
+    s.pairs[0].cm_hum.level_dbfs = -90.0;
+    s.pairs[0].diff_hum.level_dbfs = -72.0;
+    s.pairs[0].diff_hum.profile = {0.0, -20.0, -10.0};
+    const AnalysisRun run = run_scenario(s);
+    std::size_t without_kind = 0;
+    for (const TimedResults& t : run.snapshots)
+        for (const ChannelResult& r : t.channels)
+            if (r.cmrr_kind == CmrrKind::none) {
+                ++without_kind;
+                EXPECT_FALSE(r.cmrr_db.has_value()) << "at " << t.time_s;
+            }
+    EXPECT_GT(without_kind, 0U); // the case was met, not only skipped
+    ASSERT_EQ(run.summary.channels[0].cmrr_kind, CmrrKind::none);
+    EXPECT_FALSE(run.summary.channels[0].cmrr_db.has_value());
+}
+
 } // namespace
 } // namespace cmr::testing

@@ -71,7 +71,8 @@ std::string SimulatedInterface::alsa_config(const InterfaceSpec& spec,
                                             const std::filesystem::path& control)
 {
     std::ostringstream out;
-    out << "# Written by cmr::sim::SimulatedInterface (tests/sim/simulated_interface.cpp).\n"
+    out << "# Written by cmr::sim::SimulatedInterface "
+           "(tests/sim/support/simulated_interface.cpp).\n"
         << "</usr/share/alsa/alsa.conf>\n\n"
         << "pcm_type.cmrsim {\n"
         << "    lib " << alsa_quoted(plugin_path().string()) << "\n"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs a capture test binary with or without real-time privileges and tells it which outcome to
-# expect through CMR_EXPECT_REALTIME (see tests/test_capture_realtime.cpp).
+# expect through CMR_EXPECT_REALTIME (see tests/capture/test_capture_realtime.cpp).
 #
 #   test_capture_as_user.sh privileged   BINARY [ARGS...]
 #       As root: SCHED_FIFO and mlockall succeed; expects real-time. Not root: skipped (77).

@@ -6,7 +6,7 @@
 // once, one reading through mmap and one through readi, through an overrun (recovery on the
 // real-time path), the analyzer's first mains lock, and a disconnect.
 //
-// tests/test_capture_as_user.sh runs this binary twice: as root, expecting SCHED_FIFO
+// tests/capture/test_capture_as_user.sh runs this binary twice: as root, expecting SCHED_FIFO
 // (CMR_EXPECT_REALTIME=1), and as an unprivileged user, expecting it to be refused
 // (CMR_EXPECT_REALTIME=0, when no system bus could offer rtkit). Without the variable the test
 // only checks that what the engine reports matches the thread's real scheduling.

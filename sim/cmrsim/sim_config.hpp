@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 /// @file sim_config.hpp
-/// The `cmrsim` PCM's ALSA configuration block (keys documented in tests/sim/README.md):
+/// The `cmrsim` PCM's ALSA configuration block (keys documented in sim/cmrsim/README.md):
 ///
 ///     pcm.sim8 {
 ///         type cmrsim

@@ -20,7 +20,7 @@
 /// notices the changed path at the next snd_pcm_open() and reloads its configuration.
 ///
 /// The plugin is found at $CMR_SIM_PLUGIN when set, else at the path the build baked in. Tests
-/// that use this fixture should list the plugin target (`cmrsim_plugin` in tests/sim/meson.build)
+/// that use this fixture should list the plugin target (`cmrsim_plugin` in sim/cmrsim/meson.build)
 /// in their test()'s `depends`, so `meson test` builds it.
 
 #include <filesystem>

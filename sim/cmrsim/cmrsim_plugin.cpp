@@ -6,7 +6,7 @@
 /// and rates are accepted (no conversion), periods and buffers have hardware-like limits, the
 /// hardware pointer advances with CLOCK_MONOTONIC, a timerfd is the poll descriptor, a reader
 /// that falls a buffer behind gets an overrun, and faults can be injected at run time. The
-/// configuration keys are documented in tests/sim/README.md.
+/// configuration keys are documented in sim/cmrsim/README.md.
 ///
 /// Frame numbering. Stream positions count from the stream's prepare (alsa-lib's appl_ptr and
 /// hw_ptr). The sample at position p is the source's frame `signal_offset + p`, rendered when

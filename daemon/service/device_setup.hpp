@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+/// @file device_setup.hpp
+/// What a device is and how to monitor it, as plain data: the planner (device_plan.hpp)
+/// produces it without knowing about D-Bus or capture threads, MonitoredDevice consumes it.
+
+#include <functional>
+#include <string>
+
+#include "cmr/alarm_engine.hpp"
+
+#include "capture/capture_config.hpp"
+
+namespace cmrd::service {
+
+/// What identifies a device; fixed for the object's life.
+struct DeviceIdentity {
+    std::string name;   ///< config name or card id
+    std::string pcm;    ///< ALSA PCM captured
+    std::string origin; ///< "udev" or "config"
+    std::string card_id;
+    std::string model;
+};
+
+/// Everything needed to start monitoring a device.
+struct DeviceSetup {
+    DeviceIdentity identity;
+    capture::CaptureConfig capture; ///< pcm and layout (empty = default pairs) included
+    /// Alarm thresholds of a channel, by channel id ("1/2").
+    std::function<cmr::AlarmThresholds(const std::string& channel_id)> thresholds;
+    /// Static devices are reopened after they disconnect or fail; udev cards wait for udev.
+    bool reopen_when_gone = false;
+};
+
+} // namespace cmrd::service
