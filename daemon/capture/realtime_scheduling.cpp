@@ -7,8 +7,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "errno_text.hpp"
 #include "capture/rtkit_client.hpp"
+#include "errno_text.hpp"
 
 namespace cmrd::capture {
 namespace {

@@ -9,10 +9,10 @@
 #include <toml++/toml.h>
 #include <unistd.h>
 
-#include "errno_text.hpp"
-#include "unique_fd.hpp"
 #include "config/config_sections.hpp"
 #include "config/toml_reader.hpp"
+#include "errno_text.hpp"
+#include "unique_fd.hpp"
 
 namespace cmrd::config {
 namespace {

@@ -6,9 +6,9 @@
 #include <system_error>
 #include <utility>
 
-#include "errno_text.hpp"
 #include "devices/card_nodes.hpp"
 #include "devices/card_properties.hpp"
+#include "errno_text.hpp"
 
 namespace cmrd::devices {
 namespace {

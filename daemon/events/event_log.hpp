@@ -26,8 +26,8 @@
 #include <string>
 #include <vector>
 
-#include "unique_fd.hpp"
 #include "events/event.hpp"
+#include "unique_fd.hpp"
 
 namespace cmrd::events {
 

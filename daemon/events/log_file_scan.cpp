@@ -11,8 +11,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "unique_fd.hpp"
 #include "events/event_codec.hpp"
+#include "unique_fd.hpp"
 
 namespace cmrd::events {
 namespace {

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <exception>
 
-#include "service/device_plan.hpp"
 #include "log.hpp"
+#include "service/device_plan.hpp"
 
 namespace cmrd::service {
 
@@ -26,7 +26,7 @@ void DeviceManager::on_card(const devices::CardEvent& event)
 {
     if (event.action == devices::CardAction::added) {
         common::log(LOG_INFO, "sound card " + event.card.sysname + " (" + event.card.id + ", " +
-                          event.card.model + ") is ready");
+                                  event.card.model + ") is ready");
         cards_[event.card.syspath] = event.card;
     } else {
         common::log(LOG_INFO, "sound card " + event.card.sysname + " went away");
@@ -49,8 +49,9 @@ void DeviceManager::reconcile()
         const auto wanted = plan.devices.find(it->first);
         if (wanted == plan.devices.end() ||
             wanted->second.capture_key != capture_keys_[it->first]) {
-            common::log(LOG_INFO, "stopping " + it->first +
-                              (wanted == plan.devices.end() ? "" : " (capture settings changed)"));
+            common::log(LOG_INFO,
+                        "stopping " + it->first +
+                            (wanted == plan.devices.end() ? "" : " (capture settings changed)"));
             capture_keys_.erase(it->first);
             it = running_.erase(it);
         } else {
@@ -72,7 +73,7 @@ void DeviceManager::start(const std::string& name, PlannedDevice& planned)
         capture_keys_[name] = planned.capture_key;
     } catch (const std::exception& e) {
         common::log(LOG_ERR,
-            "cannot monitor " + name + " (" + planned.setup.capture.pcm + "): " + e.what());
+                    "cannot monitor " + name + " (" + planned.setup.capture.pcm + "): " + e.what());
     }
 }
 
@@ -81,7 +82,8 @@ void DeviceManager::reopen_gone(Clock::time_point now, Clock::duration retry_aft
     for (auto& [name, device] : running_)
         try {
             if (device->reopen_if_gone(now, retry_after))
-                common::log(LOG_DEBUG, "reopening " + name + " (" + device->capture_config().pcm + ")");
+                common::log(LOG_DEBUG,
+                            "reopening " + name + " (" + device->capture_config().pcm + ")");
         } catch (const std::exception& e) {
             common::log(LOG_ERR, "cannot reopen " + name + ": " + e.what());
         }

@@ -8,8 +8,8 @@
 #include "capture/capture_state.hpp"
 #include "capture/sample_format.hpp"
 #include "cmrd_bus_names.hpp"
-#include "service/channel_values.hpp"
 #include "log.hpp"
+#include "service/channel_values.hpp"
 
 namespace cmrd::service {
 
