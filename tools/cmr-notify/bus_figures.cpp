@@ -14,10 +14,8 @@ std::string last_element(const std::string& path)
 
 } // namespace
 
-ChannelAlarms channel_from_properties(const PropertyMap& properties, const std::string& device)
+ChannelAlarms channel_alarms_of(const cmrd::wire::ChannelState& state, const std::string& device)
 {
-    cmrd::wire::ChannelState state;
-    cmrd::wire::apply_channel_properties(state, properties);
     ChannelAlarms channel;
     channel.device = device;
     channel.channel = state.result.spec.id();
@@ -58,10 +56,9 @@ std::map<std::string, ChannelAlarms> channels_from_objects(const ManagedObjects&
         cmrd::wire::ChannelState state;
         cmrd::wire::apply_channel_properties(state, it->second);
         const auto device = devices.find(state.device_path);
-        channels.emplace(
-            path, channel_from_properties(it->second, device != devices.end()
-                                                          ? device->second
-                                                          : last_element(state.device_path)));
+        channels.emplace(path, channel_alarms_of(state, device != devices.end()
+                                                            ? device->second
+                                                            : last_element(state.device_path)));
     }
     return channels;
 }

@@ -19,10 +19,9 @@ using cmrd::wire::InterfaceMap;
 using cmrd::wire::PropertyMap;
 using ManagedObjects = std::map<sdbus::ObjectPath, InterfaceMap>;
 
-/// A Channel object's properties (Id, ActiveAlarms, MainsHz, HumDbfs, CmHumDbfs, CmrrDb,
-/// CmrrKind, Symmetry) on the device named @p device.
-[[nodiscard]] ChannelAlarms channel_from_properties(const PropertyMap& properties,
-                                                    const std::string& device);
+/// A Channel object, decoded by the wire model, on the device named @p device.
+[[nodiscard]] ChannelAlarms channel_alarms_of(const cmrd::wire::ChannelState& state,
+                                              const std::string& device);
 
 /// The Name property of a Device object, or the last element of @p device_path when absent.
 [[nodiscard]] std::string device_name(const PropertyMap& properties,

@@ -67,9 +67,9 @@ void CmrdWatcher::on_interfaces_added(const std::string& path, const InterfaceMa
         cmrd::wire::apply_channel_properties(state, it->second);
         const auto name = device_names_.find(state.device_path);
         events_.channel_appeared(
-            path, channel_from_properties(it->second, name != device_names_.end()
-                                                          ? name->second
-                                                          : device_name({}, state.device_path)));
+            path, channel_alarms_of(state, name != device_names_.end()
+                                               ? name->second
+                                               : device_name({}, state.device_path)));
     });
 }
 
