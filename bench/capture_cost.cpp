@@ -26,8 +26,7 @@
 
 #include "capture/capture_engine.hpp"
 #include "simulated_interface.hpp"
-#include "synth.hpp"
-#include "wav_writer.hpp"
+#include "studio_recording.hpp"
 
 namespace {
 
@@ -140,36 +139,15 @@ int main(int argc, char** argv)
                 "wakeups/s", "cmrd %", "wakeups/s", "cmrd-baseline");
     for (int pairs : {4, 16, 32}) {
         const int inputs = 2 * pairs;
-        cmr::synth::Scenario s;
-        s.sample_rate = 48000;
-        s.duration_s = 10.0;
-        s.inputs = inputs;
-        s.noise_dbfs = -110.0;
-        for (int p = 0; p < pairs; ++p) {
-            cmr::synth::PairSpec pair;
-            pair.hot = 2 * p + 1;
-            pair.cold = 2 * p + 2;
-            pair.mismatch = 0.001;
-            pair.cm_hum.level_dbfs = -45.0;
-            pair.programme.kind = cmr::synth::ProgrammeKind::pink_noise;
-            pair.programme.level_dbfs = -24.0;
-            s.pairs.push_back(pair);
-        }
-        const std::string wav = "/tmp/cmrd-capture-cost-" + std::to_string(inputs) + ".wav";
-        {
-            cmr::synth::Synth synth(s);
-            cmr::synth::write_audio_file(wav, synth.render_all(), inputs, 48000,
-                                         cmr::synth::FileFormat::wav_float);
-        }
+        const cmrd::bench::StudioRecording recording(pairs);
         cmr::sim::SimulatedInterface sim(cmr::sim::interface_spec(inputs, {"S32_LE"}, {48000}),
-                                         cmr::sim::Recording{wav});
+                                         cmr::sim::Recording{recording.path()});
         const Cost base = baseline(sim.pcm_name(), inputs, seconds);
         bool realtime = false;
         const Cost cmrd = engine(sim.pcm_name(), seconds, realtime);
         std::printf("%6d %7d | %12.2f %10.0f | %12.2f %10.0f | %13.2f%%%s\n", pairs, inputs,
                     base.cpu_percent, base.wakeups_per_s, cmrd.cpu_percent, cmrd.wakeups_per_s,
                     cmrd.cpu_percent - base.cpu_percent, realtime ? "" : "  (not real-time)");
-        std::remove(wav.c_str());
     }
     return 0;
 }

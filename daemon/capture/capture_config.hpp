@@ -33,11 +33,15 @@ struct CaptureConfig {
     int channels = 0;
     /// Wanted period (wake-up interval), microseconds; the nearest the device supports is taken.
     unsigned period_us = 5000;
-    /// Wanted ring-buffer length, microseconds (nearest supported). It must hold the frames
-    /// that arrive while an analysis hop runs in the capture thread: a long-window hop of many
-    /// pairs can take tens of milliseconds, so the default is generous (latency does not matter
-    /// for monitoring).
+    /// Wanted ALSA ring-buffer length, microseconds (nearest supported). The capture thread
+    /// only copies frames out of it, but a thread at a low real-time priority can be kept
+    /// waiting by the sound server's and the DAW's, so the default is generous (latency does
+    /// not matter for monitoring).
     unsigned buffer_us = 200000;
+    /// Length of the ring between the capture thread and the analysis worker, milliseconds (at
+    /// least one ALSA buffer is used): how far the analysis may fall behind, e.g. while the
+    /// machine is busy, before blocks are dropped and counted as worker overruns.
+    unsigned ring_ms = 3000;
     /// Try MMAP_INTERLEAVED access first (no copy through alsa-lib); false: read/write only.
     bool allow_mmap = true;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "capture/capture_engine.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <stdexcept>
@@ -8,24 +9,18 @@
 #include <system_error>
 
 #include <poll.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "capture/analysis_worker.hpp"
 #include "capture/busy_retry.hpp"
 #include "capture/capture_loop.hpp"
+#include "capture/frame_ring.hpp"
 #include "capture/pcm_device.hpp"
 #include "capture/realtime_scheduling.hpp"
+#include "event_fd.hpp"
 
 namespace cmrd::capture {
 namespace {
-
-common::UniqueFd make_eventfd()
-{
-    const int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (fd < 0)
-        throw std::system_error(errno, std::generic_category(), "eventfd");
-    return common::UniqueFd(fd);
-}
 
 void validate(const CaptureConfig& config)
 {
@@ -37,6 +32,8 @@ void validate(const CaptureConfig& config)
         throw std::invalid_argument("capture: negative channel count");
     if (config.realtime.priority < 1 || config.realtime.priority > 99)
         throw std::invalid_argument("capture: real-time priority must be 1 to 99");
+    if (config.ring_ms == 0)
+        throw std::invalid_argument("capture: the analysis ring must hold some time");
     if (config.stall_timeout_ms == 0 || config.poll_timeout_ms == 0 ||
         config.busy_retry_initial_ms == 0 || config.busy_retry_max_ms == 0)
         throw std::invalid_argument("capture: timeouts must be positive");
@@ -49,8 +46,8 @@ void validate(const CaptureConfig& config)
 } // namespace
 
 CaptureEngine::CaptureEngine(CaptureConfig config)
-    : config_(std::move(config)), stop_fd_(make_eventfd()), notify_fd_(make_eventfd()),
-      status_(notify_fd_.get())
+    : config_(std::move(config)), stop_fd_(common::make_event_fd()),
+      notify_fd_(common::make_event_fd()), status_(notify_fd_.get())
 {
     try {
         validate(config_);
@@ -75,8 +72,7 @@ void CaptureEngine::stop()
 {
     if (stop_requested_.exchange(true))
         return;
-    const std::uint64_t one = 1;
-    [[maybe_unused]] const ssize_t written = ::write(stop_fd_.get(), &one, sizeof one);
+    common::signal_event_fd(stop_fd_.get());
     if (thread_.joinable())
         thread_.join();
     if (!is_final(status_.state()))
@@ -107,8 +103,7 @@ bool CaptureEngine::wait(std::chrono::milliseconds timeout) const
     pollfd fd{notify_fd_.get(), POLLIN, 0};
     if (::poll(&fd, 1, static_cast<int>(timeout.count())) <= 0)
         return false;
-    std::uint64_t count = 0;
-    [[maybe_unused]] const ssize_t n = ::read(notify_fd_.get(), &count, sizeof count);
+    common::drain_event_fd(notify_fd_.get());
     return true;
 }
 
@@ -182,9 +177,17 @@ void CaptureEngine::capture()
     results_ = std::make_unique<TripleBuffer<CaptureSnapshot>>(initial);
     results_ready_.store(results_.get(), std::memory_order_release);
 
-    CaptureLoop loop(pcm.get(), settings, analyzer, *results_, status_, stop_fd_.get(),
+    // Whole frames, so that a wrap never splits one; at least one ALSA buffer, so that the
+    // worker can fall behind by a buffer before anything is dropped.
+    const std::size_t ring_frames = std::max<std::size_t>(
+        settings.buffer_frames, std::size_t{settings.rate} * config_.ring_ms / 1000);
+    FrameRing ring(ring_frames * static_cast<std::size_t>(settings.channels));
+    AnalysisWorker worker(ring, analyzer, *results_, status_);
+    CaptureLoop loop(pcm.get(), settings, ring, status_, stop_fd_.get(),
                      LoopTiming{std::chrono::milliseconds(config_.stall_timeout_ms),
                                 std::chrono::milliseconds(config_.poll_timeout_ms)});
+    // Started while this thread is still at normal priority: the worker runs SCHED_OTHER.
+    worker.start();
 
     // Last, so that the start-up work above ran at normal priority and mlockall covers it.
     const RealtimeGrant grant = make_this_thread_realtime(config_.realtime);
@@ -192,6 +195,9 @@ void CaptureEngine::capture()
 
     // ---- the real-time loop ----
     const LoopEnd end = loop.run();
+    // The worker analyses what the loop pushed last, then ends (before the ring and the
+    // analyzer it reads go out of scope).
+    worker.stop();
 
     switch (end) {
     case LoopEnd::stopped:

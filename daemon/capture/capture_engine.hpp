@@ -2,8 +2,9 @@
 #pragma once
 /// @file capture_engine.hpp
 /// The capture engine: one device, one real-time thread that captures every input straight
-/// from the interface's PCM and runs the measurement (cmr::Analyzer) on it, and a lock-free
-/// way for the rest of the daemon to read the results, the state and the counters.
+/// from the interface's PCM into a lock-free ring, one normal-priority worker thread that runs
+/// the measurement (cmr::Analyzer) on what the ring holds, and a lock-free way for the rest of
+/// the daemon to read the results, the state and the counters.
 ///
 /// Usage:
 /// @code
@@ -19,9 +20,10 @@
 /// @endcode
 ///
 /// The capture thread opens the PCM (retrying with back-off while it is busy), negotiates the
-/// stream, builds the analyzer and every buffer, asks for real-time scheduling (SCHED_FIFO,
-/// else rtkit, else normal priority, reported), and only then enters its loop, which never
-/// allocates, locks, logs or blocks except in poll(). It recovers from overruns, suspends and
+/// stream, builds the analyzer and every buffer, starts the analysis worker, asks for
+/// real-time scheduling (SCHED_FIFO, else rtkit, else normal priority, reported), and only then
+/// enters its loop, which moves frames into the ring and nothing else, and never allocates,
+/// locks, logs or blocks except in poll(). It recovers from overruns, suspends and
 /// stalls by itself; it ends when the device disconnects (state `disconnected`), on a failure
 /// it cannot recover from (`error`), or on stop() (`stopped`).
 

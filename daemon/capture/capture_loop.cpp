@@ -34,11 +34,10 @@ int error_for_state(snd_pcm_state_t state) noexcept
 
 } // namespace
 
-CaptureLoop::CaptureLoop(snd_pcm_t* pcm, const PcmSettings& settings, cmr::Analyzer& analyzer,
-                         TripleBuffer<CaptureSnapshot>& results, SharedStatus& status, int stop_fd,
-                         LoopTiming timing)
-    : pcm_(pcm), settings_(settings), analyzer_(analyzer), results_(results), status_(status),
-      timing_(timing), reader_(pcm, settings)
+CaptureLoop::CaptureLoop(snd_pcm_t* pcm, const PcmSettings& settings, FrameRing& ring,
+                         SharedStatus& status, int stop_fd, LoopTiming timing)
+    : pcm_(pcm), settings_(settings), ring_(ring), status_(status), timing_(timing),
+      reader_(pcm, settings)
 {
     const int count = snd_pcm_poll_descriptors_count(pcm_);
     if (count <= 0)
@@ -129,22 +128,8 @@ LoopEnd CaptureLoop::run() noexcept
 
 void CaptureLoop::consume(std::span<const float> interleaved) noexcept
 {
-    status_.add_frames(interleaved.size() / static_cast<std::size_t>(settings_.channels));
-    analyzer_.feed(interleaved, [this](const cmr::Snapshot& snapshot) { publish(snapshot); });
-}
-
-void CaptureLoop::publish(const cmr::Snapshot& snapshot) noexcept
-{
-    CaptureSnapshot& slot = results_.write_slot();
-    slot.sequence = ++sequence_;
-    slot.time_s = snapshot.time_s;
-    slot.mains_hz = snapshot.mains_hz;
-    // Element-wise assignment into the slot's pre-sized vector: no allocation.
-    const std::size_t n = std::min(slot.channels.size(), snapshot.channels.size());
-    std::copy_n(snapshot.channels.begin(), n, slot.channels.begin());
-    results_.publish();
-    status_.set_snapshots(sequence_);
-    status_.notify();
+    const std::size_t frames = interleaved.size() / static_cast<std::size_t>(settings_.channels);
+    status_.count_block(frames, ring_.push(interleaved));
 }
 
 CaptureLoop::Step CaptureLoop::recover(int err) noexcept

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 /// @file capture_loop.hpp
-/// The real-time part of a capture engine: poll the PCM, read and convert what arrived, feed
-/// the analyzer, publish its snapshots, and recover from whatever the device does. Everything
-/// it uses is made by its constructor and the caller before run(); run() never allocates,
-/// locks, logs or blocks except in poll(). Internal to the engine.
+/// The real-time part of a capture engine: poll the PCM, read and convert what arrived, push it
+/// into the ring the analysis worker reads, and recover from whatever the device does. Nothing
+/// else: the analysis runs in the worker (analysis_worker.hpp), which takes the frames out on
+/// its own schedule, so a wake-up of this thread costs a copy, not a hop, and wakes no one.
+/// Everything it uses is made by its constructor and the caller before run(); run() never
+/// allocates, locks, logs or blocks except in poll(). Internal to the engine.
 
 #include <chrono>
 #include <cstdint>
@@ -13,13 +15,10 @@
 #include <alsa/asoundlib.h>
 #include <poll.h>
 
-#include "cmr/analyzer.hpp"
-
-#include "capture/capture_snapshot.hpp"
+#include "capture/frame_ring.hpp"
 #include "capture/pcm_device.hpp"
 #include "capture/pcm_reader.hpp"
 #include "capture/shared_status.hpp"
-#include "capture/triple_buffer.hpp"
 
 namespace cmrd::capture {
 
@@ -36,9 +35,8 @@ public:
     /// Allocates the poll descriptors and the reader's buffers. All references must outlive
     /// the loop. @p stop_fd becomes readable when the loop must end.
     /// @throws PcmError when the PCM has no usable poll descriptors.
-    CaptureLoop(snd_pcm_t* pcm, const PcmSettings& settings, cmr::Analyzer& analyzer,
-                TripleBuffer<CaptureSnapshot>& results, SharedStatus& status, int stop_fd,
-                LoopTiming timing);
+    CaptureLoop(snd_pcm_t* pcm, const PcmSettings& settings, FrameRing& ring, SharedStatus& status,
+                int stop_fd, LoopTiming timing);
 
     /// Starts the stream and captures until stop_fd is readable, the device disconnects or
     /// poll() fails. Marks itself as the real-time path (realtime_path.hpp) throughout.
@@ -48,8 +46,8 @@ private:
     /// What recovery leaves the loop to do: go on, or end because the device is gone.
     enum class Step { carry_on, disconnected };
 
+    /// Pushes a block into the ring, or counts it dropped when the worker is behind.
     void consume(std::span<const float> interleaved) noexcept override;
-    void publish(const cmr::Snapshot& snapshot) noexcept;
 
     /// The one place device trouble is handled, by device state and error: overrun (count,
     /// restart), suspend (resume, else restart), disconnect (end), anything else (report,
@@ -62,13 +60,11 @@ private:
 
     snd_pcm_t* pcm_;
     PcmSettings settings_;
-    cmr::Analyzer& analyzer_;
-    TripleBuffer<CaptureSnapshot>& results_;
+    FrameRing& ring_;
     SharedStatus& status_;
     LoopTiming timing_;
     PcmReader reader_;
     std::vector<pollfd> fds_; ///< [0] the stop descriptor, then the PCM's
-    std::uint64_t sequence_ = 0;
     std::chrono::steady_clock::time_point last_data_{};
     int empty_wakes_ = 0;
 };

@@ -27,6 +27,11 @@ struct CaptureStatus {
                                     ///< stall or error
     std::uint64_t snapshots = 0;    ///< result snapshots published (the newest sequence number)
     std::uint64_t busy_retries = 0; ///< opens refused with -EBUSY
+    /// Times the analysis fell so far behind that the capture thread had to drop frames (the
+    /// ring between them was full). Not an ALSA overrun: the device lost nothing, the
+    /// measurement skipped a stretch.
+    std::uint64_t worker_overruns = 0;
+    std::uint64_t dropped_frames = 0; ///< frames dropped in those worker overruns
 
     /// The negotiated stream (empty / 0 until the device is configured).
     std::optional<SampleFormat> format;

@@ -15,7 +15,7 @@ namespace cmrd::capture {
 /// What to ask for.
 struct RealtimeRequest {
     bool enabled = true;     ///< false: stay at normal priority (mode none, nothing asked)
-    int priority = 70;       ///< SCHED_FIFO priority, 1..99
+    int priority = 5;        ///< SCHED_FIFO priority, 1..99 (cmrd.toml(5) says why 5)
     bool lock_memory = true; ///< mlockall(MCL_CURRENT | MCL_FUTURE): no page faults later
     bool use_rtkit = true;   ///< ask rtkit when the kernel refuses
 };

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include <unistd.h>
+#include "event_fd.hpp"
 
 namespace cmrd::capture {
 
@@ -37,10 +37,7 @@ void SharedStatus::notify() const noexcept
 {
     if (notify_fd_ < 0)
         return;
-    const std::uint64_t one = 1;
-    // Non-blocking eventfd: fails only if the counter would overflow, i.e. nobody has read it
-    // in 2^64 notifications; nothing to do then.
-    [[maybe_unused]] const ssize_t written = ::write(notify_fd_, &one, sizeof one);
+    common::signal_event_fd(notify_fd_);
 }
 
 CaptureStatus SharedStatus::snapshot() const
@@ -53,6 +50,8 @@ CaptureStatus SharedStatus::snapshot() const
     s.restarts = restarts_.load(std::memory_order_relaxed);
     s.snapshots = snapshots_.load(std::memory_order_acquire);
     s.busy_retries = busy_retries_.load(std::memory_order_relaxed);
+    s.worker_overruns = worker_overruns_.load(std::memory_order_relaxed);
+    s.dropped_frames = dropped_frames_.load(std::memory_order_relaxed);
     const int format = format_.load(std::memory_order_acquire);
     if (format >= 0) {
         s.format = static_cast<SampleFormat>(format);

@@ -22,13 +22,12 @@ public:
     /// @param notify_fd an eventfd poked after each state change (or -1).
     explicit SharedStatus(int notify_fd) noexcept : notify_fd_(notify_fd) {}
 
-    // ---- capture thread ----
+    // ---- capture thread (the analysis worker: set_snapshots, set_error, notify) ----
     void set_state(CaptureState state) noexcept;
     [[nodiscard]] CaptureState state() const noexcept
     {
         return state_.load(std::memory_order_acquire);
     }
-    void add_frames(std::uint64_t n) noexcept { frames_.fetch_add(n, std::memory_order_relaxed); }
     [[nodiscard]] std::uint64_t frames() const noexcept
     {
         return frames_.load(std::memory_order_relaxed);
@@ -36,6 +35,19 @@ public:
     void count_overrun() noexcept { overruns_.fetch_add(1, std::memory_order_relaxed); }
     void count_restart() noexcept { restarts_.fetch_add(1, std::memory_order_relaxed); }
     void count_busy_retry() noexcept { busy_retries_.fetch_add(1, std::memory_order_relaxed); }
+    /// A block of @p n frames captured and offered to the analysis worker's ring: @p pushed
+    /// false when the ring was full and the block was dropped. The first drop after a block got
+    /// through starts a new worker overrun; the frames of every dropped block are counted.
+    void count_block(std::uint64_t n, bool pushed) noexcept
+    {
+        frames_.fetch_add(n, std::memory_order_relaxed);
+        if (!pushed) {
+            dropped_frames_.fetch_add(n, std::memory_order_relaxed);
+            if (!dropping_)
+                worker_overruns_.fetch_add(1, std::memory_order_relaxed);
+        }
+        dropping_ = !pushed;
+    }
     void set_snapshots(std::uint64_t n) noexcept { snapshots_.store(n, std::memory_order_release); }
     void set_error(std::string_view text) noexcept { last_error_.store(text); }
     void set_thread_id(pid_t tid) noexcept { thread_id_.store(tid, std::memory_order_relaxed); }
@@ -70,6 +82,9 @@ private:
     std::atomic<std::uint64_t> restarts_{0};
     std::atomic<std::uint64_t> snapshots_{0};
     std::atomic<std::uint64_t> busy_retries_{0};
+    std::atomic<std::uint64_t> worker_overruns_{0};
+    std::atomic<std::uint64_t> dropped_frames_{0};
+    bool dropping_ = false;       ///< the capture thread's own: the last block was dropped
     std::atomic<int> format_{-1}; // SampleFormat, -1 = not negotiated yet
     std::atomic<unsigned> rate_{0};
     std::atomic<int> channels_{0};

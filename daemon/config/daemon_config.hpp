@@ -37,7 +37,7 @@ struct CaptureSettings {
     unsigned period_us = 5000;   ///< period_ms = 5.0: wanted wake-up interval
     unsigned buffer_us = 200000; ///< buffer_ms = 200.0: wanted ring-buffer length
     bool realtime = true;        ///< realtime = true: ask for SCHED_FIFO (rtkit as fallback)
-    int priority = 70;           ///< priority = 70: SCHED_FIFO priority, 1..99
+    int priority = 5;            ///< priority = 5: SCHED_FIFO priority, 1..99
 };
 
 /// [analysis]: what libcmr's analyzer is asked to measure.

@@ -63,6 +63,7 @@ bool DeviceObject::flush()
     check(a.channels == b.channels, "Inputs");
     check(a.overruns == b.overruns, "Overruns");
     check(a.restarts == b.restarts, "Restarts");
+    check(a.worker_overruns == b.worker_overruns, "WorkerOverruns");
     check(a.is_realtime() == b.is_realtime(), "Realtime");
     check(a.realtime_detail == b.realtime_detail, "RealtimeDetail");
     check(a.last_error == b.last_error, "LastError");

@@ -50,6 +50,7 @@ private:
     uint32_t Inputs() override { return static_cast<uint32_t>(current_.status.channels); }
     uint64_t Overruns() override { return current_.status.overruns; }
     uint64_t Restarts() override { return current_.status.restarts; }
+    uint64_t WorkerOverruns() override { return current_.status.worker_overruns; }
     bool Realtime() override { return current_.status.is_realtime(); }
     std::string RealtimeDetail() override { return current_.status.realtime_detail; }
     std::string LastError() override { return current_.status.last_error; }

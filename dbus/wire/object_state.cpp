@@ -71,6 +71,7 @@ const Setters<DeviceState>& device_setters()
         {"Inputs", set(&DeviceState::inputs)},
         {"Overruns", set(&DeviceState::overruns)},
         {"Restarts", set(&DeviceState::restarts)},
+        {"WorkerOverruns", set(&DeviceState::worker_overruns)},
         {"Realtime", set(&DeviceState::realtime)},
         {"RealtimeDetail", set(&DeviceState::realtime_detail)},
         {"LastError", set(&DeviceState::last_error)},

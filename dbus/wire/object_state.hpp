@@ -51,6 +51,7 @@ struct DeviceState {
     std::uint32_t inputs = 0;
     std::uint64_t overruns = 0;
     std::uint64_t restarts = 0;
+    std::uint64_t worker_overruns = 0; ///< 0 from a cmrd that predates the property
     bool realtime = false;
     std::string realtime_detail;
     std::string last_error;

@@ -102,7 +102,8 @@ void add_status_command(CLI::App& app, int& exit_status)
     command->footer(
         "--json prints one object: {\"devices\": [{\"name\", \"pcm\", \"state\", "
         "\"sample_rate\", \"overruns\", \"realtime\", \"origin\", \"format\", \"inputs\", "
-        "\"restarts\", \"realtime_detail\", \"last_error\", \"mains_hz\", \"channels\": "
+        "\"restarts\", \"realtime_detail\", \"last_error\", \"mains_hz\", \"worker_overruns\", "
+        "\"channels\": "
         "[CHANNEL, ...]}]} where CHANNEL is the channel object of `analyze --json` (design.md); "
         "unknown figures are null.\n"
         "Exit status: 0, 1 (a name cmrd does not monitor), 3 (cmrd is not running).");

@@ -18,7 +18,7 @@ rate = 48000
 period_ms = 5.0
 buffer_ms = 200.0
 realtime = true
-priority = 70
+priority = 5
 [analysis]
 mains = "auto"
 harmonics = 20

@@ -31,6 +31,7 @@ Json device_json(const DeviceState& device)
     object["format"] = text_or_null(device.format);
     object["inputs"] = device.inputs == 0 ? Json(nullptr) : Json(device.inputs);
     object["restarts"] = device.restarts;
+    object["worker_overruns"] = device.worker_overruns;
     object["realtime_detail"] = text_or_null(device.realtime_detail);
     object["last_error"] = text_or_null(device.last_error);
     object["mains_hz"] = json_number(device.mains_hz, hz_decimals);

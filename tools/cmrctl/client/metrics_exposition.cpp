@@ -98,6 +98,9 @@ struct Families {
                     "Capture overruns (audio lost) since the device appeared."};
     Family restarts{"cmrd_device_restarts_total", "counter",
                     "Capture stream restarts since the device appeared."};
+    Family worker_overruns{"cmrd_device_worker_overruns_total", "counter",
+                           "Times the analysis fell a whole ring behind and frames were skipped "
+                           "(the interface lost nothing)."};
     Family mains{"cmrd_mains_hz", "gauge", "Mains frequency found in the channel's hum, in Hz."};
     Family level{"cmrd_level_dbfs", "gauge", "Programme level (AES17 dBFS) of D or the input."};
     Family hum{"cmrd_hum_dbfs", "gauge",
@@ -125,9 +128,10 @@ struct Families {
     {
         std::string out;
         for (const Family* family :
-             {&up, &info, &device_up, &device_state, &sample_rate, &realtime, &overruns, &restarts,
-              &mains, &level, &hum, &hum_harmonic, &cm_hum, &cm_hum_harmonic, &cmrr, &leg_gain,
-              &symmetry, &alarm, &analysed})
+             {&up,       &info,     &device_up,    &device_state,    &sample_rate,
+              &realtime, &overruns, &restarts,     &worker_overruns, &mains,
+              &level,    &hum,      &hum_harmonic, &cm_hum,          &cm_hum_harmonic,
+              &cmrr,     &leg_gain, &symmetry,     &alarm,           &analysed})
             out += family->text();
         return out;
     }
@@ -155,6 +159,7 @@ void add_device(Families& f, const DeviceState& device)
     f.realtime.add(labels, device.realtime ? 1.0 : 0.0, 0);
     f.overruns.add_count(labels, device.overruns);
     f.restarts.add_count(labels, device.restarts);
+    f.worker_overruns.add_count(labels, device.worker_overruns);
 }
 
 void add_channel(Families& f, const DeviceState& device, const ChannelState& channel)

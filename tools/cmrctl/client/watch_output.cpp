@@ -37,6 +37,8 @@ std::string device_summary(const DeviceState& d)
     text += ")";
     if (d.overruns != 0)
         text += ", " + plural(d.overruns, "overrun");
+    if (d.worker_overruns != 0)
+        text += ", analysis fell behind " + plural(d.worker_overruns, "time");
     if (!d.last_error.empty())
         text += ", last error: " + d.last_error;
     return text;
@@ -137,7 +139,9 @@ void WatchOutput::device(const char* action, const DeviceState& device, const De
     else if (what == "removed")
         line(device.name + " went away");
     else if (before == nullptr || before->state != device.state ||
-             before->overruns != device.overruns || before->last_error != device.last_error)
+             before->overruns != device.overruns ||
+             before->worker_overruns != device.worker_overruns ||
+             before->last_error != device.last_error)
         line(device.name + ": " + device_summary(device));
 }
 
