@@ -66,7 +66,7 @@ void AnalysisWorker::drain() noexcept
     } catch (const std::exception& e) {
         // cmr::Analyzer::feed does not throw on frames; if it ever did, say so rather than end
         // the thread and silently stop measuring.
-        status_.set_error(e.what());
+        status_.set_analysis_error(e.what());
         ring_.pop(ring_.readable().size());
     }
 }

@@ -2,6 +2,7 @@
 #include "capture/shared_status.hpp"
 
 #include <cstdint>
+#include <string>
 
 #include "event_fd.hpp"
 
@@ -67,6 +68,9 @@ CaptureStatus SharedStatus::snapshot() const
     s.realtime_detail = realtime_detail_.load();
     s.thread_id = thread_id_.load(std::memory_order_relaxed);
     s.last_error = last_error_.load();
+    if (s.last_error.empty())
+        if (const std::string analysis = analysis_error_.load(); !analysis.empty())
+            s.last_error = "analysis: " + analysis;
     return s;
 }
 

@@ -22,7 +22,7 @@ public:
     /// @param notify_fd an eventfd poked after each state change (or -1).
     explicit SharedStatus(int notify_fd) noexcept : notify_fd_(notify_fd) {}
 
-    // ---- capture thread (the analysis worker: set_snapshots, set_error, notify) ----
+    // ---- capture thread (the analysis worker: set_snapshots, set_analysis_error, notify) ----
     void set_state(CaptureState state) noexcept;
     [[nodiscard]] CaptureState state() const noexcept
     {
@@ -50,6 +50,9 @@ public:
     }
     void set_snapshots(std::uint64_t n) noexcept { snapshots_.store(n, std::memory_order_release); }
     void set_error(std::string_view text) noexcept { last_error_.store(text); }
+    /// The analysis worker's own error text (a SharedText has one writer); snapshot() reports
+    /// it as the last error while the capture thread has none to report.
+    void set_analysis_error(std::string_view text) noexcept { analysis_error_.store(text); }
     void set_thread_id(pid_t tid) noexcept { thread_id_.store(tid, std::memory_order_relaxed); }
     /// Called once per turn of the capture loop (at least every poll timeout): the daemon's
     /// watchdog tells a hung capture thread from a quiet device by this counter.
@@ -97,6 +100,7 @@ private:
     std::atomic<pid_t> thread_id_{0};
     SharedText<256> realtime_detail_;
     SharedText<256> last_error_;
+    SharedText<256> analysis_error_;
 };
 
 } // namespace cmrd::capture
