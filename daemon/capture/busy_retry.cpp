@@ -104,22 +104,29 @@ std::chrono::milliseconds busy_backoff_delay(const BusyRetryConfig& config, int 
     return std::min(delay, config.max);
 }
 
-std::optional<int>
-retry_while_busy(const BusyRetryConfig& config, int stop_fd, const std::function<int()>& attempt,
-                 const std::function<void(std::chrono::milliseconds delay)>& on_busy)
+std::optional<int> retry_while_busy(const BusyRetryConfig& config, int stop_fd,
+                                    const std::function<int()>& attempt,
+                                    const std::function<std::string()>& yield_to,
+                                    const std::function<void(const BusyWait& wait)>& on_wait)
 {
     // Watch before the first attempt, so that a release between a refused attempt and the
     // wait is not missed.
     const DeviceDirWatch watch(config.device_dir);
-    for (int n = 0;; ++n) {
-        const int result = attempt();
-        if (result != -EBUSY)
-            return result;
-        const std::chrono::milliseconds delay = busy_backoff_delay(config, n);
-        on_busy(delay);
-        if (wait(stop_fd, watch, delay) == Wake::stop)
+    const DeviceDirWatch no_watch("");
+    int result = attempt();
+    for (int n = 0; result == -EBUSY; ++n) {
+        const BusyWait next{busy_backoff_delay(config, n), yield_to()};
+        on_wait(next);
+        // While yielding, each back-off is waited out whole: the holder closing its node
+        // (what the watch reports) is exactly what must not bring the device back.
+        const bool yielding = !next.yielding_to.empty();
+        if (wait(stop_fd, yielding ? no_watch : watch, next.delay) == Wake::stop)
             return std::nullopt;
+        if (yielding && !yield_to().empty())
+            continue; // still leaving the device to its holder: no attempt
+        result = attempt();
     }
+    return result;
 }
 
 } // namespace cmrd::capture

@@ -54,6 +54,11 @@ struct CaptureConfig {
     /// Longest wait in poll(): how quickly stalls, state changes and stop() are noticed.
     unsigned poll_timeout_ms = 100;
 
+    /// The ALSA card index of the PCM's card (udev's number), -1 to resolve it from a hw: or
+    /// plughw: name when the engine starts. Where the engine learns who holds a busy card, to
+    /// leave it to them while they run (devices::CardYield); a PCM of no card never yields.
+    int card_index = -1;
+
     /// Back-off while the device is busy (another program holds it): first delay, doubling up
     /// to the maximum.
     unsigned busy_retry_initial_ms = 500;

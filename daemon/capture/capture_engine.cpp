@@ -17,6 +17,7 @@
 #include "capture/frame_ring.hpp"
 #include "capture/pcm_device.hpp"
 #include "capture/realtime_scheduling.hpp"
+#include "devices/pcm_holders.hpp"
 #include "event_fd.hpp"
 
 namespace cmrd::capture {
@@ -133,13 +134,20 @@ void CaptureEngine::capture()
     const BusyRetryConfig busy{std::chrono::milliseconds(config_.busy_retry_initial_ms),
                                std::chrono::milliseconds(config_.busy_retry_max_ms),
                                config_.device_dir};
+    devices::CardYield yield(config_.card_index >= 0
+                                 ? config_.card_index
+                                 : devices::card_index_of_pcm(config_.pcm).value_or(-1));
     const std::optional<int> opened = retry_while_busy(
         busy, stop_fd_.get(), [&] { return open_capture_pcm(config_.pcm, pcm); },
-        [&](std::chrono::milliseconds delay) {
+        [&] { return yield.check(); },
+        [&](const BusyWait& wait) {
             status_.count_busy_retry();
-            status_.set_error("'" + config_.pcm +
-                              "' is busy (another program holds it); retrying in " +
-                              std::to_string(delay.count()) + " ms");
+            const std::string retry = "retrying in " + std::to_string(wait.delay.count()) + " ms";
+            status_.set_error(wait.yielding_to.empty()
+                                  ? "'" + config_.pcm + "' is busy (another program holds it); " +
+                                        retry
+                                  : "'" + config_.pcm + "' is left to " + wait.yielding_to +
+                                        ", which held it and still runs; " + retry);
             status_.set_state(CaptureState::busy);
         });
     if (!opened)

@@ -278,6 +278,7 @@ void Daemon::housekeeping()
         device->publish(now, publish_interval(config_));
     if (now >= next_reopen_check_) {
         devices_->reopen_gone(now, reopen_after);
+        devices_->check_holders();
         next_reopen_check_ = now + std::chrono::seconds(1);
     }
     feed_watchdog(now);

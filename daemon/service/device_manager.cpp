@@ -77,6 +77,12 @@ void DeviceManager::start(const std::string& name, PlannedDevice& planned)
     }
 }
 
+void DeviceManager::check_holders()
+{
+    for (auto& [name, device] : running_)
+        device->check_holders();
+}
+
 void DeviceManager::reopen_gone(Clock::time_point now, Clock::duration retry_after)
 {
     for (auto& [name, device] : running_)

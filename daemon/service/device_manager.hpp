@@ -40,6 +40,9 @@ public:
         return running_;
     }
 
+    /// Looks up who holds the cards of busy devices (MonitoredDevice::check_holders).
+    void check_holders();
+
     /// Reopens static devices whose capture ended more than @p retry_after ago.
     void reopen_gone(Clock::time_point now, Clock::duration retry_after);
 

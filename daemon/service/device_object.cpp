@@ -48,6 +48,21 @@ double DeviceObject::MainsHz()
     return bus_number(current_.mains_hz);
 }
 
+uint32_t DeviceObject::HolderPid()
+{
+    return current_.holders.empty() ? 0 : static_cast<uint32_t>(current_.holders.front().pid);
+}
+
+std::string DeviceObject::HolderCommand()
+{
+    return current_.holders.empty() ? std::string() : current_.holders.front().command;
+}
+
+std::string DeviceObject::HolderUser()
+{
+    return current_.holders.empty() ? std::string() : current_.holders.front().user;
+}
+
 bool DeviceObject::flush()
 {
     const capture::CaptureStatus& a = published_.status;
@@ -64,6 +79,12 @@ bool DeviceObject::flush()
     check(a.overruns == b.overruns, "Overruns");
     check(a.restarts == b.restarts, "Restarts");
     check(a.worker_overruns == b.worker_overruns, "WorkerOverruns");
+    const devices::PcmHolder none;
+    const devices::PcmHolder& h0 = published_.holders.empty() ? none : published_.holders.front();
+    const devices::PcmHolder& h1 = current_.holders.empty() ? none : current_.holders.front();
+    check(h0.pid == h1.pid, "HolderPid");
+    check(h0.command == h1.command, "HolderCommand");
+    check(h0.user == h1.user, "HolderUser");
     check(a.is_realtime() == b.is_realtime(), "Realtime");
     check(a.realtime_detail == b.realtime_detail, "RealtimeDetail");
     check(a.last_error == b.last_error, "LastError");

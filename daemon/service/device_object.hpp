@@ -9,6 +9,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include "capture/capture_status.hpp"
+#include "devices/pcm_holders.hpp"
 #include "monitor1_adaptor.h"
 #include "service/device_setup.hpp"
 
@@ -18,6 +19,9 @@ namespace cmrd::service {
 struct DeviceFigures {
     capture::CaptureStatus status;
     std::optional<double> mains_hz;
+    /// Who holds the card while the device is busy, first the one named on the bus; empty
+    /// when cmrd has the card or cannot tell.
+    std::vector<devices::PcmHolder> holders;
 };
 
 /// Serves a device's identity and capture status as properties; update() / flush() as for
@@ -51,6 +55,9 @@ private:
     uint64_t Overruns() override { return current_.status.overruns; }
     uint64_t Restarts() override { return current_.status.restarts; }
     uint64_t WorkerOverruns() override { return current_.status.worker_overruns; }
+    uint32_t HolderPid() override;
+    std::string HolderCommand() override;
+    std::string HolderUser() override;
     bool Realtime() override { return current_.status.is_realtime(); }
     std::string RealtimeDetail() override { return current_.status.realtime_detail; }
     std::string LastError() override { return current_.status.last_error; }

@@ -82,9 +82,10 @@ DevicePlan plan_devices(const config::DaemonConfig& config,
             PlannedDevice planned;
             planned.syspath = syspath;
             planned.setup.identity =
-                DeviceIdentity{wanted->name, wanted->pcm, "udev", card.id, card.model};
+                DeviceIdentity{wanted->name, wanted->pcm, "udev", card.id, card.model, card.number};
             planned.setup.capture =
                 capture_config(config, wanted->device, wanted->pcm, wanted->channels);
+            planned.setup.capture.card_index = card.number;
             planned.setup.thresholds = thresholds_lookup(config, wanted->device);
             add(plan, wanted->name, std::move(planned));
         } catch (const cmr::LayoutError& e) {

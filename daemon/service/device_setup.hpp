@@ -20,6 +20,10 @@ struct DeviceIdentity {
     std::string origin; ///< "udev" or "config"
     std::string card_id;
     std::string model;
+    /// udev's ALSA card index of the card, -1 for a configured device (whose hw: or plughw:
+    /// PCM name is resolved when needed: its index may change while cmrd runs). Where to look
+    /// for whoever holds the card.
+    int card_number = -1;
 };
 
 /// Everything needed to start monitoring a device.

@@ -122,9 +122,35 @@ std::vector<AlarmChange> MonitoredDevice::on_notify()
     log_state_change(status);
     if (thread_has_ended(status.state))
         reopen_backoff_.ended(Clock::now());
-    device_->update(DeviceFigures{status, snapshot_.mains_hz});
+    device_->update(DeviceFigures{status, snapshot_.mains_hz, holders_});
     publish_throttle_.changed();
     return changes;
+}
+
+void MonitoredDevice::check_holders()
+{
+    const capture::CaptureStatus status = engine_->status();
+    std::vector<devices::PcmHolder> holders;
+    if (status.state == capture::CaptureState::busy) {
+        const DeviceIdentity& id = setup_.identity;
+        const int card = id.card_number >= 0
+                             ? id.card_number
+                             : devices::card_index_of_pcm(setup_.capture.pcm).value_or(-1);
+        if (card >= 0)
+            holders = devices::capture_holders(card);
+        if (!holders.empty() && logged_holders_ != holders) {
+            common::log(LOG_NOTICE,
+                        setup_.identity.name + " is held by " + devices::describe_holders(holders));
+            logged_holders_ = holders;
+        }
+    } else {
+        logged_holders_.reset(); // the episode is over: the next one is told again
+    }
+    if (holders == holders_)
+        return;
+    holders_ = std::move(holders);
+    device_->update(DeviceFigures{status, snapshot_.mains_hz, holders_});
+    publish_throttle_.changed();
 }
 
 void MonitoredDevice::log_state_change(const capture::CaptureStatus& status)

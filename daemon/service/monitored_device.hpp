@@ -69,6 +69,12 @@ public:
     /// did not get the device running, up to 16 times). @return whether it restarted.
     bool reopen_if_gone(Clock::time_point now, Clock::duration retry_after);
 
+    /// While the capture is busy (another program holds the card), finds who holds it in
+    /// /proc/asound and publishes it on the Device; logs a notice naming the holders once per
+    /// busy episode, and again only when they change. Clears them when the device is no longer
+    /// busy. Cheap enough for every second.
+    void check_holders();
+
     /// Replaces the alarm thresholds (configuration reload), keeping alarm states.
     void set_thresholds(std::function<cmr::AlarmThresholds(const std::string&)> thresholds);
 
@@ -101,6 +107,9 @@ private:
     Clock::time_point heartbeat_seen_ = Clock::now();
     ReopenBackoff reopen_backoff_;
     std::optional<capture::CaptureState> logged_state_;
+    std::vector<devices::PcmHolder> holders_;
+    /// The holders last logged in this busy episode (nullopt: none logged since it began).
+    std::optional<std::vector<devices::PcmHolder>> logged_holders_;
 };
 
 } // namespace cmrd::service

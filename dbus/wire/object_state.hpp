@@ -52,6 +52,9 @@ struct DeviceState {
     std::uint64_t overruns = 0;
     std::uint64_t restarts = 0;
     std::uint64_t worker_overruns = 0; ///< 0 from a cmrd that predates the property
+    std::uint32_t holder_pid = 0;      ///< who holds the card while busy, 0 for no one known
+    std::string holder_command;
+    std::string holder_user;
     bool realtime = false;
     std::string realtime_detail;
     std::string last_error;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -36,6 +37,12 @@ struct TempDir {
     TempDir& operator=(const TempDir&) = delete;
 };
 
+// Nobody to leave the device to.
+std::string no_one()
+{
+    return {};
+}
+
 void touch(const std::filesystem::path& p)
 {
     std::ofstream(p) << "x"; // opened for writing and closed: IN_CLOSE_WRITE
@@ -62,8 +69,8 @@ TEST(BusyRetry, RetriesUntilTheDeviceIsFree)
     std::vector<std::chrono::milliseconds> waits;
     const auto t0 = Clock::now();
     const std::optional<int> result = retry_while_busy(
-        config, stop.get(), [&] { return ++attempts < 4 ? -EBUSY : 0; },
-        [&](std::chrono::milliseconds d) { waits.push_back(d); });
+        config, stop.get(), [&] { return ++attempts < 4 ? -EBUSY : 0; }, no_one,
+        [&](const BusyWait& w) { waits.push_back(w.delay); });
     const auto elapsed = Clock::now() - t0;
     EXPECT_EQ(result, 0);
     EXPECT_EQ(attempts, 4);
@@ -79,8 +86,8 @@ TEST(BusyRetry, OtherErrorsEndRetryingAtOnce)
     config.device_dir.clear();
     int attempts = 0;
     const std::optional<int> result = retry_while_busy(
-        config, stop.get(), [&] { return ++attempts == 1 ? -EBUSY : -ENOENT; },
-        [](std::chrono::milliseconds) {});
+        config, stop.get(), [&] { return ++attempts == 1 ? -EBUSY : -ENOENT; }, no_one,
+        [](const BusyWait&) {});
     EXPECT_EQ(result, -ENOENT);
     EXPECT_EQ(attempts, 2);
 }
@@ -98,7 +105,7 @@ TEST(BusyRetry, StopEndsTheWait)
     });
     const auto t0 = Clock::now();
     const std::optional<int> result = retry_while_busy(
-        config, stop.get(), [] { return -EBUSY; }, [](std::chrono::milliseconds) {});
+        config, stop.get(), [] { return -EBUSY; }, no_one, [](const BusyWait&) {});
     const auto elapsed = Clock::now() - t0;
     stopper.join();
     EXPECT_EQ(result, std::nullopt);
@@ -126,14 +133,47 @@ TEST(BusyRetry, ACaptureNodeClosingWakesTheRetryEarly)
     });
     const auto t0 = Clock::now();
     const std::optional<int> result = retry_while_busy(
-        config, stop.get(), [&] { return ++attempts < 2 ? -EBUSY : 0; },
-        [](std::chrono::milliseconds) {});
+        config, stop.get(), [&] { return ++attempts < 2 ? -EBUSY : 0; }, no_one,
+        [](const BusyWait&) {});
     const auto elapsed = Clock::now() - t0;
     holder.join();
     EXPECT_EQ(result, 0);
     EXPECT_FALSE(second_attempt_early) << "control and playback nodes woke the retry";
     EXPECT_GE(elapsed, 450ms);
     EXPECT_LT(elapsed, 5s) << "the capture node's close should have woken the 20 s wait";
+}
+
+TEST(BusyRetry, NoAttemptWhileYieldingToTheHolderEvenWhenItClosesTheDevice)
+{
+    // The holder (a sound server suspending an idle card) closes its capture node while it
+    // still runs: no attempt until it has ended, and the waits say whom the device is left to.
+    const TempDir dir;
+    const common::UniqueFd stop(eventfd(0, EFD_CLOEXEC));
+    BusyRetryConfig config;
+    config.initial = 50ms;
+    config.max = 100ms;
+    config.device_dir = dir.path.string();
+    std::atomic<int> attempts{0};
+    std::atomic<bool> holder_runs{true};
+    std::thread holder([&] {
+        std::this_thread::sleep_for(100ms);
+        touch(dir.path / "pcmC3D0c"); // closes the device, goes on running
+        std::this_thread::sleep_for(600ms);
+        holder_runs = false;
+    });
+    std::vector<std::string> yielded_to;
+    const auto t0 = Clock::now();
+    const std::optional<int> result = retry_while_busy(
+        config, stop.get(), [&] { return ++attempts == 1 ? -EBUSY : 0; },
+        [&] { return holder_runs ? std::string("pipewire (PID 42)") : std::string(); },
+        [&](const BusyWait& w) { yielded_to.push_back(w.yielding_to); });
+    const auto elapsed = Clock::now() - t0;
+    holder.join();
+    EXPECT_EQ(result, 0);
+    EXPECT_EQ(attempts, 2) << "one refused attempt, one after the holder ended";
+    EXPECT_GE(elapsed, 650ms) << "the device was tried while its holder still ran";
+    ASSERT_FALSE(yielded_to.empty());
+    EXPECT_EQ(yielded_to.front(), "pipewire (PID 42)");
 }
 
 } // namespace

@@ -147,6 +147,19 @@ public:
 
     void remove_control_node(int number) { std::filesystem::remove(control_node(number)); }
 
+    /// Writes (or replaces) a file of the testbed: umockdev shows paths under /dev, /sys and
+    /// /proc that exist in the testbed instead of the real ones, e.g. the status file of a
+    /// card's PCM substream, "proc/asound/card1/pcm0c/sub0/status".
+    void write_file(const std::filesystem::path& relative, const std::string& text)
+    {
+        const auto path = std::filesystem::path(root_) / relative;
+        std::filesystem::create_directories(path.parent_path());
+        std::FILE* file = std::fopen(path.c_str(), "w");
+        if (file == nullptr || std::fputs(text.c_str(), file) < 0)
+            throw std::runtime_error("cannot write " + path.string());
+        std::fclose(file);
+    }
+
 private:
     static std::vector<gchar*> flatten(const Values& values)
     {

@@ -23,8 +23,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 #include <gtest/gtest.h>
+#include <pwd.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cmrd_rig.hpp"
 #include "measurement_report.hpp"
@@ -397,6 +403,118 @@ TEST_F(CardHotplug, PluggedCardFollowsTheScenarioAndGoesAwayWhenUnplugged)
     for (const std::string& path : card_objects())
         EXPECT_FALSE(left.contains(sdbus::ObjectPath(path))) << path << " still managed";
     EXPECT_TRUE(cmrd().running());
+}
+
+/// A process standing for whoever holds the card (a `sleep`), ended with the object.
+class HoldingProcess {
+public:
+    HoldingProcess()
+    {
+        char sleep[] = "sleep";
+        char seconds[] = "120";
+        char* argv[] = {sleep, seconds, nullptr};
+        if (posix_spawnp(&pid_, "sleep", nullptr, nullptr, argv, environ) != 0)
+            throw std::runtime_error("cannot start sleep");
+    }
+    ~HoldingProcess() { end(); }
+    void end()
+    {
+        if (pid_ == 0)
+            return;
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+        pid_ = 0;
+    }
+    HoldingProcess(const HoldingProcess&) = delete;
+    HoldingProcess& operator=(const HoldingProcess&) = delete;
+    [[nodiscard]] pid_t pid() const { return pid_; }
+
+private:
+    pid_t pid_ = 0;
+};
+
+std::string my_user_name()
+{
+    const passwd* entry = getpwuid(getuid());
+    return entry != nullptr ? entry->pw_name : std::to_string(getuid());
+}
+
+TEST_F(CardHotplug, BusyCardNamesItsHolderUntilItIsFree)
+{
+    // Someone holds the card's capture stream: opens fail with -EBUSY (the simulated
+    // interface's `busy`), and the kernel's status file of the substream names the owner.
+    HoldingProcess holder;
+    const std::filesystem::path status = "proc/asound/card1/pcm0c/sub0/status";
+    studio_->testbed.write_file(status, "state: RUNNING\nowner_pid   : " +
+                                            std::to_string(holder.pid()) + "\ntrigger_time: 1.0\n");
+    studio_->testbed.write_file("proc/asound/card1/pcm0c/sub1/status", "closed\n");
+    studio_->rig.sim().inject(cmr::sim::Fault::busy);
+    // Whatever happens below, later tests find the interface free.
+    const std::unique_ptr<const cmr::sim::SimulatedInterface,
+                          void (*)(const cmr::sim::SimulatedInterface*)>
+        free_again(&studio_->rig.sim(), [](const cmr::sim::SimulatedInterface* sim) {
+            sim->inject(cmr::sim::Fault::resume);
+        });
+    const std::size_t log_mark = cmrd().log_text().size();
+
+    plug_and_wait_for_objects();
+    const std::string device = device_path(card_id);
+    const auto held_by = [&](std::uint32_t pid) {
+        return client().wait_for(
+            [&](const Recording&) {
+                return client().property(device, device_interface, "HolderPid").get<uint32_t>() ==
+                       pid;
+            },
+            objects_timeout);
+    };
+    ASSERT_TRUE(held_by(static_cast<std::uint32_t>(holder.pid())))
+        << "HolderPid never named the holder; cmrd said:\n"
+        << cmrd().log_text();
+    EXPECT_EQ(client().property(device, device_interface, "State").get<std::string>(), "busy");
+    EXPECT_EQ(client().property(device, device_interface, "HolderCommand").get<std::string>(),
+              "sleep");
+    EXPECT_EQ(client().property(device, device_interface, "HolderUser").get<std::string>(),
+              my_user_name());
+    const std::string notice = std::string(card_id) + " is held by sleep (PID " +
+                               std::to_string(holder.pid()) + ", " + my_user_name() + ")";
+    EXPECT_TRUE(cmrd().wait_for_log(notice, log_mark, 5000ms)) << cmrd().log_text();
+    // Once per busy episode, however many retries it takes.
+    std::this_thread::sleep_for(2500ms);
+    const std::string log = cmrd().log_text().substr(log_mark);
+    EXPECT_EQ(log.find(notice), log.rfind(notice)) << "the notice was repeated:\n" << log;
+
+    // The harm case: the holder closes the card but still runs (a sound server suspending an
+    // idle node opens it again for the next recording). cmrd leaves the card alone and says
+    // why; the Device no longer names a holder, as no one has the card open.
+    studio_->testbed.write_file(status, "closed\n");
+    studio_->rig.sim().inject(cmr::sim::Fault::resume);
+    EXPECT_TRUE(held_by(0)) << "HolderPid still set; cmrd said:\n" << cmrd().log_text();
+    EXPECT_TRUE(client().wait_for(
+        [&](const Recording&) {
+            return client()
+                       .property(device, device_interface, "LastError")
+                       .get<std::string>()
+                       .find("which held it and still runs") != std::string::npos;
+        },
+        15s))
+        << "cmrd does not say it leaves the card to its holder:\n"
+        << cmrd().log_text();
+    const auto yielding_since = Clock::now();
+    while (Clock::now() - yielding_since < 4s) {
+        ASSERT_EQ(client().property(device, device_interface, "State").get<std::string>(), "busy")
+            << "cmrd took the card its holder had only closed";
+        std::this_thread::sleep_for(250ms);
+    }
+
+    // The holder ends: cmrd takes the card.
+    holder.end();
+    EXPECT_TRUE(client().wait_for(
+        [&](const Recording&) {
+            return client().property(device, device_interface, "State").get<std::string>() ==
+                   "running";
+        },
+        15s))
+        << cmrd().log_text();
 }
 
 TEST_F(CardHotplug, RepeatedPlugAndUnplugLeaksNothing)

@@ -10,6 +10,7 @@
 #include "client/live_json.hpp"
 #include "client/selection.hpp"
 #include "exit_status.hpp"
+#include "process_text.hpp"
 #include "table.hpp"
 
 namespace cmrctl {
@@ -37,6 +38,13 @@ int run(const StatusOptions& options)
         std::cout << "cmrd monitors no device\n";
     } else {
         std::cout << format_status_table(devices);
+        for (const client::DeviceView& view : devices)
+            if (view.device.holder_pid != 0)
+                std::cout << view.device.name << " is held by "
+                          << cmrd::common::process_text(static_cast<pid_t>(view.device.holder_pid),
+                                                        view.device.holder_command,
+                                                        view.device.holder_user)
+                          << '\n';
     }
     std::cout.flush();
     return exit_ok;

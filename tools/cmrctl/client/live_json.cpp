@@ -32,6 +32,15 @@ Json device_json(const DeviceState& device)
     object["inputs"] = device.inputs == 0 ? Json(nullptr) : Json(device.inputs);
     object["restarts"] = device.restarts;
     object["worker_overruns"] = device.worker_overruns;
+    if (device.holder_pid == 0) {
+        object["holder"] = nullptr;
+    } else {
+        Json holder = Json::object();
+        holder["pid"] = device.holder_pid;
+        holder["command"] = text_or_null(device.holder_command);
+        holder["user"] = text_or_null(device.holder_user);
+        object["holder"] = holder;
+    }
     object["realtime_detail"] = text_or_null(device.realtime_detail);
     object["last_error"] = text_or_null(device.last_error);
     object["mains_hz"] = json_number(device.mains_hz, hz_decimals);

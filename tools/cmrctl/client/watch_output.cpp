@@ -6,6 +6,7 @@
 #include "channel_json.hpp"
 #include "client/live_json.hpp"
 #include "client/time_text.hpp"
+#include "process_text.hpp"
 #include "table.hpp"
 
 namespace cmrctl::client {
@@ -35,6 +36,9 @@ std::string device_summary(const DeviceState& d)
         text += ", " + plural(d.inputs, "input");
     text += d.realtime ? ", real-time" : "";
     text += ")";
+    if (d.holder_pid != 0)
+        text += ", held by " + cmrd::common::process_text(static_cast<pid_t>(d.holder_pid),
+                                                          d.holder_command, d.holder_user);
     if (d.overruns != 0)
         text += ", " + plural(d.overruns, "overrun");
     if (d.worker_overruns != 0)
@@ -141,7 +145,7 @@ void WatchOutput::device(const char* action, const DeviceState& device, const De
     else if (before == nullptr || before->state != device.state ||
              before->overruns != device.overruns ||
              before->worker_overruns != device.worker_overruns ||
-             before->last_error != device.last_error)
+             before->holder_pid != device.holder_pid || before->last_error != device.last_error)
         line(device.name + ": " + device_summary(device));
 }
 
