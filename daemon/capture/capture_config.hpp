@@ -8,6 +8,7 @@
 #include "cmr/analyzer.hpp"
 #include "cmr/layout.hpp"
 
+#include "capture/access_mode.hpp"
 #include "capture/realtime_scheduling.hpp"
 
 namespace cmrd::capture {
@@ -53,6 +54,9 @@ struct CaptureConfig {
     unsigned stall_timeout_ms = 2000;
     /// Longest wait in poll(): how quickly stalls, state changes and stop() are noticed.
     unsigned poll_timeout_ms = 100;
+
+    /// Whether and when the engine may open the card (cmrd.toml `access`).
+    AccessMode access = AccessMode::automatic;
 
     /// The ALSA card index of the PCM's card (udev's number), -1 to resolve it from a hw: or
     /// plughw: name when the engine starts. Where the engine learns who holds a busy card, to

@@ -130,11 +130,22 @@ void CaptureEngine::finish(CaptureState final_state) noexcept
 void CaptureEngine::capture()
 {
     // ---- start-up: everything the loop needs is made here, at normal priority ----
+    if (config_.access == AccessMode::shared) {
+        status_.set_error("access = shared: the card is left to the sound server; cmrd does "
+                          "not open it");
+        status_.set_state(CaptureState::shared);
+        pollfd stop{stop_fd_.get(), POLLIN, 0};
+        while (::poll(&stop, 1, -1) < 0 && errno == EINTR) {
+        }
+        return finish(CaptureState::stopped);
+    }
     PcmHandle pcm;
     const BusyRetryConfig busy{std::chrono::milliseconds(config_.busy_retry_initial_ms),
                                std::chrono::milliseconds(config_.busy_retry_max_ms),
                                config_.device_dir};
-    devices::CardYield yield(config_.card_index >= 0
+    // `exclusive` yields to no one: a card with no known index never yields.
+    devices::CardYield yield(config_.access == AccessMode::exclusive ? -1
+                             : config_.card_index >= 0
                                  ? config_.card_index
                                  : devices::card_index_of_pcm(config_.pcm).value_or(-1));
     const std::optional<int> opened = retry_while_busy(

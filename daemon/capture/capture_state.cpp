@@ -18,6 +18,8 @@ std::string_view to_string(CaptureState state) noexcept
         return "suspended";
     case CaptureState::stalled:
         return "stalled";
+    case CaptureState::shared:
+        return "shared";
     case CaptureState::disconnected:
         return "disconnected";
     case CaptureState::stopped:

@@ -9,6 +9,7 @@
 
 #include "cmr/alarm_engine.hpp"
 
+#include "capture/access_mode.hpp"
 #include "config/daemon_config.hpp"
 #include "config/toml_reader.hpp"
 
@@ -22,6 +23,9 @@ namespace cmrd::config {
 
 /// `rate` (Hz, an integer within what libcmr analyses) of [capture] or [device.capture].
 [[nodiscard]] std::optional<unsigned> read_rate(TableReader& table);
+
+/// `access` of [capture] or [device.capture]: "auto", "exclusive", "yield" or "shared".
+[[nodiscard]] std::optional<capture::AccessMode> read_access(TableReader& table);
 
 /// `period_ms` (float allowed) of [capture] or [device.capture], in microseconds.
 [[nodiscard]] std::optional<unsigned> read_period_us(TableReader& table);

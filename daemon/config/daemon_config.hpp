@@ -13,6 +13,8 @@
 #include "cmr/alarm_engine.hpp"
 #include "cmr/analyzer.hpp"
 
+#include "capture/access_mode.hpp"
+
 namespace cmrd::config {
 
 /// Alarm thresholds that a device or channel entry changes; unset members inherit. When a
@@ -38,6 +40,8 @@ struct CaptureSettings {
     unsigned buffer_us = 200000; ///< buffer_ms = 200.0: wanted ring-buffer length
     bool realtime = true;        ///< realtime = true: ask for SCHED_FIFO (rtkit as fallback)
     int priority = 5;            ///< priority = 5: SCHED_FIFO priority, 1..99
+    /// access = "auto": whether cmrd may open a card a sound server may want (cmrd.toml(5)).
+    capture::AccessMode access = capture::AccessMode::automatic;
 };
 
 /// [analysis]: what libcmr's analyzer is asked to measure.
@@ -72,11 +76,12 @@ struct DeviceConfig {
     /// Layout (design.md syntax) in canonical form (cmr::format_layout); empty: for a match,
     /// the card's CMRD_CHANNELS, else consecutive pairs of the device's inputs.
     std::string channels;
-    AlarmOverrides alarms;                   ///< [device.alarms]
-    std::vector<ChannelConfig> channels_cfg; ///< [[device.channel]] entries
-    std::optional<unsigned> rate;            ///< [device.capture] rate
-    std::optional<unsigned> period_us;       ///< [device.capture] period_ms
-    int line = 0;                            ///< source line of the [[device]] header
+    AlarmOverrides alarms;                     ///< [device.alarms]
+    std::vector<ChannelConfig> channels_cfg;   ///< [[device.channel]] entries
+    std::optional<unsigned> rate;              ///< [device.capture] rate
+    std::optional<unsigned> period_us;         ///< [device.capture] period_ms
+    std::optional<capture::AccessMode> access; ///< [device.capture] access
+    int line = 0;                              ///< source line of the [[device]] header
 
     /// Whether this is a static device (opened by PCM name) rather than a udev match.
     [[nodiscard]] bool is_static() const { return !pcm.empty(); }

@@ -87,6 +87,7 @@ void read_device_capture(TableReader& device_reader, DeviceConfig& device,
     TableReader reader(*table, device_reader.key_path("capture"), device_reader.source());
     device.rate = read_rate(reader);
     device.period_us = read_period_us(reader);
+    device.access = read_access(reader);
     if (device.period_us)
         check_periods_fit(reader, "period_ms", global.buffer_us, *device.period_us);
     reader.reject_unknown_keys();

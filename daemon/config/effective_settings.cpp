@@ -47,6 +47,7 @@ CaptureSettings capture_for(const DaemonConfig& config, const DeviceConfig* devi
     if (device != nullptr) {
         settings.rate = device->rate.value_or(settings.rate);
         settings.period_us = device->period_us.value_or(settings.period_us);
+        settings.access = device->access.value_or(settings.access);
     }
     return settings;
 }

@@ -42,6 +42,7 @@ void read_capture(TableReader& root, CaptureSettings& capture)
         reader.number("buffer_ms", min_buffer_ms, max_buffer_ms);
     if (buffer_ms)
         capture.buffer_us = milliseconds_to_us(*buffer_ms);
+    capture.access = read_access(reader).value_or(capture.access);
     capture.realtime = reader.boolean("realtime").value_or(capture.realtime);
     capture.priority =
         static_cast<int>(reader.integer("priority", 1, 99).value_or(capture.priority));
@@ -117,6 +118,21 @@ std::optional<unsigned> read_rate(TableReader& table)
     if (!rate)
         return std::nullopt;
     return static_cast<unsigned>(*rate);
+}
+
+std::optional<capture::AccessMode> read_access(TableReader& table)
+{
+    const toml::node* node = table.value("access");
+    if (node == nullptr)
+        return std::nullopt;
+    const auto* text = node->as_string();
+    const std::optional<capture::AccessMode> mode =
+        text != nullptr ? capture::parse_access_mode(text->get()) : std::nullopt;
+    if (!mode)
+        table.fail_at(*node, "access",
+                      "expected \"auto\", \"exclusive\", \"yield\" or \"shared\", got " +
+                          describe_value(*node));
+    return mode;
 }
 
 std::optional<unsigned> read_period_us(TableReader& table)

@@ -22,6 +22,7 @@ struct CardInfo {
     bool ignore = false;  ///< CMRD_IGNORE=1: never monitor, whatever else says so
     std::string channels; ///< CMRD_CHANNELS: layout string (design.md), empty if unset
     std::string pcm;      ///< CMRD_PCM: ALSA PCM to open instead of hw:CARD=<id>,DEV=0
+    std::string access;   ///< CMRD_ACCESS: "auto", "exclusive", "yield" or "shared"; empty if unset
 };
 
 /// A card appearing (ready: SOUND_INITIALIZED set, nodes accessible) or going away.

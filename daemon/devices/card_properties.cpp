@@ -64,6 +64,7 @@ CardInfo card_info_from_device(udev_device& card)
     info.ignore = property_is_one(card, "CMRD_IGNORE");
     info.channels = property(card, "CMRD_CHANNELS");
     info.pcm = property(card, "CMRD_PCM");
+    info.access = property(card, "CMRD_ACCESS");
     return info;
 }
 

@@ -17,6 +17,7 @@ CaptureKey capture_key_of(const DeviceSetup& setup)
     key.buffer_us = c.buffer_us;
     key.realtime = c.realtime.enabled;
     key.realtime_priority = c.realtime.priority;
+    key.access = c.access;
     key.mains = c.analysis.mains;
     key.harmonics = c.analysis.harmonics;
     return key;

@@ -21,6 +21,7 @@ struct CaptureKey {
     unsigned buffer_us = 0;
     bool realtime = false;
     int realtime_priority = 0;
+    capture::AccessMode access = capture::AccessMode::automatic;
     cmr::MainsMode mains = cmr::MainsMode::automatic;
     int harmonics = 0;
 

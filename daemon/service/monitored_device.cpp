@@ -179,6 +179,9 @@ void MonitoredDevice::log_state_change(const capture::CaptureStatus& status)
                                      "): " + std::string(capture::to_string(status.state)) +
                                      (status.last_error.empty() ? "" : ": " + status.last_error));
         break;
+    case CaptureState::shared:
+        common::log(LOG_NOTICE, name + " (" + pcm + "): " + status.last_error);
+        break;
     case CaptureState::error:
         common::log(LOG_ERR, name + " (" + pcm + "): capture failed: " + status.last_error +
                                  (setup_.reopen_when_gone ? " (retrying every few seconds)" : ""));

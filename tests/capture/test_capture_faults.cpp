@@ -115,6 +115,46 @@ TEST_F(CaptureFaults, OpeningAnUnpluggedDeviceReportsDisconnected)
     EXPECT_EQ(engine.status().state, CaptureState::disconnected) << engine.status().last_error;
 }
 
+TEST_F(CaptureFaults, SharedAccessNeverOpensTheDevice)
+{
+    // access = shared: the card is the sound server's. The engine says so and never opens it;
+    // the simulated interface is marked busy, so an open would show as a busy retry.
+    sim.inject(Fault::busy);
+    CaptureConfig config = config_for(sim);
+    config.access = AccessMode::shared;
+    CaptureEngine engine(config);
+    engine.start();
+    ASSERT_TRUE(wait_until([&] { return engine.status().state == CaptureState::shared; }, 2s))
+        << to_string(engine.status().state);
+    std::this_thread::sleep_for(1s);
+    const CaptureStatus st = engine.status();
+    EXPECT_EQ(st.state, CaptureState::shared);
+    EXPECT_EQ(st.busy_retries, 0U) << "the engine tried to open a shared card";
+    EXPECT_EQ(st.frames, 0U);
+    EXPECT_NE(st.last_error.find("access = shared"), std::string::npos) << st.last_error;
+    const auto before = std::chrono::steady_clock::now();
+    engine.stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - before, 1s);
+    EXPECT_EQ(engine.status().state, CaptureState::stopped);
+}
+
+TEST_F(CaptureFaults, ExclusiveAccessRetriesABusyDeviceAsBefore)
+{
+    // exclusive yields to no one: a busy device is retried with back-off until it is free.
+    sim.inject(Fault::busy);
+    CaptureConfig config = config_for(sim);
+    config.access = AccessMode::exclusive;
+    config.busy_retry_initial_ms = 50;
+    config.busy_retry_max_ms = 100;
+    CaptureEngine engine(config);
+    engine.start();
+    ASSERT_TRUE(wait_until([&] { return engine.status().busy_retries >= 2; }, 2s));
+    EXPECT_EQ(engine.status().state, CaptureState::busy);
+    sim.inject(Fault::resume);
+    EXPECT_TRUE(wait_until([&] { return engine.status().state == CaptureState::running; }, 2s))
+        << to_string(engine.status().state) << ": " << engine.status().last_error;
+}
+
 TEST_F(CaptureFaults, StallIsReportedAndClearsWhenDataReturns)
 {
     CaptureEngine engine(config_for(sim));

@@ -85,6 +85,9 @@ std::vector<ErrorCase> error_cases()
         {"[capture]\nrate = 4000\n",
          "t.toml:2:8: capture.rate: 4000 is out of range (8000 to 192000)"},
         {"[capture]\npriority = 0\n", "t.toml:2:12: capture.priority: 0 is out of range (1 to 99)"},
+        {"[capture]\naccess = true\n",
+         "t.toml:2:10: capture.access: expected \"auto\", \"exclusive\", \"yield\" or \"shared\", "
+         "got boolean true"},
         {"[capture]\nrealtime = \"yes\"\n",
          "t.toml:2:12: capture.realtime: expected true or false, got string \"yes\""},
         {"[capture]\nperiod_ms = 0.01\n",
@@ -133,7 +136,11 @@ std::vector<ErrorCase> error_cases()
         {desk + "[device.alarms]\nhold = 1\n",
          "t.toml:5:1: device[0].alarms.hold: unknown key (did you mean hold_s?)"},
         {desk + "[device.capture]\npriority = 80\n",
-         "t.toml:5:1: device[0].capture.priority: unknown key (known here: period_ms rate)"},
+         "t.toml:5:1: device[0].capture.priority: unknown key (known here: access period_ms "
+         "rate)"},
+        {desk + "[device.capture]\naccess = \"never\"\n",
+         "t.toml:5:10: device[0].capture.access: expected \"auto\", \"exclusive\", \"yield\" or "
+         "\"shared\", got string \"never\""},
         {desk + "[[device.channel]]\nid = \"1/2\"\nhold = 1\n",
          "t.toml:6:1: device[0].channel[0].hold: unknown key (did you mean hold_s?)"},
 

@@ -32,6 +32,7 @@ period_ms = 2.5
 buffer_ms = 150
 realtime = false
 priority = 42
+access = "exclusive"
 
 [analysis]
 mains = 60
@@ -61,6 +62,7 @@ wiring_hold_s = 2.0
 [device.capture]
 rate = 44100
 period_ms = 10.0
+access = "shared"
 [[device.channel]]
 id = "9"
 hum_dbfs = -60.0
@@ -98,6 +100,7 @@ TEST(ConfigKeys, EveryKeyIsRead)
     EXPECT_EQ(config.capture.buffer_us, 150000U);
     EXPECT_FALSE(config.capture.realtime);
     EXPECT_EQ(config.capture.priority, 42);
+    EXPECT_EQ(config.capture.access, capture::AccessMode::exclusive);
     EXPECT_EQ(config.analysis.mains, cmr::MainsMode::grid_60);
     EXPECT_EQ(config.analysis.harmonics, 12U);
     EXPECT_EQ(config.publish_rate_hz, 0.5);
@@ -109,7 +112,7 @@ TEST(ConfigKeys, EveryKeyIsRead)
     EXPECT_EQ(desk.pcm, "plug:dsnoop_desk");
     EXPECT_TRUE(desk.is_static());
     EXPECT_EQ(desk.channels, "3/4 1/2 9"); // canonical form, order kept
-    EXPECT_EQ(desk.line, 31);
+    EXPECT_EQ(desk.line, 32);
     EXPECT_EQ(desk.alarms.hum_dbfs, -90.0);
     EXPECT_EQ(desk.alarms.hum_clear_dbfs, -95.0);
     EXPECT_EQ(desk.alarms.ground_loop_dbfs, -60.0);
@@ -122,9 +125,10 @@ TEST(ConfigKeys, EveryKeyIsRead)
     EXPECT_EQ(desk.alarms.wiring_hold_s, 2.0);
     EXPECT_EQ(desk.rate, 44100U);
     EXPECT_EQ(desk.period_us, 10000U);
+    EXPECT_EQ(desk.access, capture::AccessMode::shared);
     ASSERT_EQ(desk.channels_cfg.size(), 2U);
     EXPECT_EQ(desk.channels_cfg[0].id, "9");
-    EXPECT_EQ(desk.channels_cfg[0].line, 49);
+    EXPECT_EQ(desk.channels_cfg[0].line, 51);
     EXPECT_EQ(desk.channels_cfg[0].alarms.hum_dbfs, -60.0);
     EXPECT_FALSE(desk.channels_cfg[0].alarms.hold_s.has_value());
     EXPECT_EQ(desk.channels_cfg[1].id, "3/4");

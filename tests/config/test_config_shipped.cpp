@@ -84,6 +84,7 @@ TEST(ShippedConfig, ShowsEveryGlobalKey)
         "capture.buffer_ms",
         "capture.realtime",
         "capture.priority",
+        "capture.access",
         "analysis.mains",
         "analysis.harmonics",
         "dbus.publish_rate_hz",

@@ -77,6 +77,43 @@ TEST(DevicePlan, MonitoredCardUnderItsId)
     EXPECT_FALSE(device.setup.reopen_when_gone);      // udev says when it is back
 }
 
+TEST(DevicePlan, AccessFromTheConfigTheCardOrItsEntry)
+{
+    devices::CardInfo card = monitored_card("UMC1820", 1);
+    EXPECT_EQ(
+        plan_devices(config_from(""), cards_of({card})).devices.at("UMC1820").setup.capture.access,
+        capture::AccessMode::automatic);
+    EXPECT_EQ(plan_devices(config_from("[capture]\naccess = \"yield\"\n"), cards_of({card}))
+                  .devices.at("UMC1820")
+                  .setup.capture.access,
+              capture::AccessMode::yield);
+    // The card's CMRD_ACCESS beats the global setting...
+    card.access = "exclusive";
+    EXPECT_EQ(plan_devices(config_from("[capture]\naccess = \"yield\"\n"), cards_of({card}))
+                  .devices.at("UMC1820")
+                  .setup.capture.access,
+              capture::AccessMode::exclusive);
+    // ...and the card's own [[device]] entry beats CMRD_ACCESS.
+    const DevicePlan own = plan_devices(config_from(R"(
+[[device]]
+name = "desk"
+card = "UMC1820"
+[device.capture]
+access = "shared"
+)"),
+                                        cards_of({card}));
+    EXPECT_EQ(own.devices.at("desk").setup.capture.access, capture::AccessMode::shared);
+    EXPECT_EQ(own.devices.at("desk").setup.capture.card_index, 1);
+    // A value udev rules got wrong is a problem, not a guess.
+    card.access = "sometimes";
+    const DevicePlan broken = plan_devices(config_from(""), cards_of({card}));
+    EXPECT_TRUE(broken.devices.empty());
+    ASSERT_EQ(broken.problems.size(), 1U);
+    EXPECT_EQ(broken.problems[0],
+              "card1 (UMC1820): CMRD_ACCESS=\"sometimes\": expected auto, exclusive, yield or "
+              "shared");
+}
+
 TEST(DevicePlan, CardNobodyAskedForIsLeftAlone)
 {
     devices::CardInfo card = monitored_card("Laptop", 0);

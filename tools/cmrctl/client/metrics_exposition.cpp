@@ -16,9 +16,9 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 
 /// The capture states cmrd reports (org.cmrd.Monitor1.Device.State), each a sample of
 /// cmrd_device_state so that a state's series exists before the device enters it.
-constexpr std::array<const char*, 9> device_states = {
-    "starting", "busy",         "running", "xrun_recovering", "suspended",
-    "stalled",  "disconnected", "error",   "stopped",
+constexpr std::array<const char*, 10> device_states = {
+    "starting",  "busy",    "shared",       "running", "xrun_recovering",
+    "suspended", "stalled", "disconnected", "error",   "stopped",
 };
 
 /// One metric family: its help, type and samples, printed together.
