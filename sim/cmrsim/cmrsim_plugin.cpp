@@ -28,7 +28,10 @@
 
 #include <alsa/asoundlib.h>
 #include <alsa/pcm_external.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "control_file.hpp"
 #include "pacing.hpp"
@@ -106,12 +109,37 @@ struct Simulator {
 
     std::vector<float> scratch;
 
+    /// The flock(2)ed `lock` file while open (-1 without one): closing it lets the next opener in.
+    int lock_fd = -1;
+
     Simulator(std::string name, SimConfig cfg, std::unique_ptr<SignalSource> src,
               ControlFileReader reader)
         : pcm_name(std::move(name)), config(std::move(cfg)), source(std::move(src)),
           control(std::move(reader))
     {}
+    ~Simulator()
+    {
+        if (lock_fd >= 0)
+            ::close(lock_fd);
+    }
+    Simulator(const Simulator&) = delete;
+    Simulator& operator=(const Simulator&) = delete;
 };
+
+/// Takes the exclusive lock of @p path for an opener. @return its descriptor, or -EBUSY while
+/// another open PCM holds it, or another negative errno.
+int take_lock(const std::filesystem::path& path)
+{
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return -errno;
+    if (::flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        const int err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+        ::close(fd);
+        return err;
+    }
+    return fd;
+}
 
 Simulator& simulator(snd_pcm_ioplug_t* io)
 {
@@ -599,6 +627,13 @@ int open_simulator(snd_pcm_t** pcmp, const char* name, snd_config_t* conf, snd_p
     auto owned =
         std::make_unique<Simulator>(name, std::move(config), std::move(source), std::move(history));
     Simulator& s = *owned;
+    // One opener at a time, as hardware: held until the PCM is closed (~Simulator).
+    if (!s.config.lock.empty()) {
+        const int lock_fd = take_lock(s.config.lock);
+        if (lock_fd < 0)
+            return lock_fd;
+        s.lock_fd = lock_fd;
+    }
     s.stalled = faults.stalled;
     s.stall_began_ns = monotonic_ns();
     s.scratch.assign(render_chunk_frames * static_cast<std::size_t>(s.source->channels()), 0.0F);

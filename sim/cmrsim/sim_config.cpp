@@ -106,8 +106,10 @@ SimConfig parse_config(snd_config_t* conf)
             config.recording = path_value(node, id);
         } else if (id == "control") {
             config.control = path_value(node, id);
+        } else if (id == "lock") {
+            config.lock = path_value(node, id);
         } else {
-            fail(id, "unknown key (channels, formats, rates, scenario, file, control)");
+            fail(id, "unknown key (channels, formats, rates, scenario, file, control, lock)");
         }
     }
     if (config.scenario.empty() == config.recording.empty())

@@ -46,6 +46,10 @@ struct SimConfig {
     std::filesystem::path scenario;    ///< `scenario`: a TOML scenario file
     std::filesystem::path recording;   ///< `file`: a recording played in a loop
     std::filesystem::path control;     ///< `control`: the fault-injection file (optional)
+    /// `lock`: a file the open PCM holds an exclusive flock(2) on (optional). A second open of
+    /// any PCM with the same lock fails with -EBUSY while the first is open, as a hardware
+    /// capture device with one opener does.
+    std::filesystem::path lock;
 };
 
 /// Reads the PCM's block. Exactly one of `scenario` and `file` must be given; paths must be

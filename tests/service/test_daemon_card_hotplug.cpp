@@ -23,8 +23,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <sstream>
+#include <string_view>
 #include <thread>
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <pwd.h>
 #include <signal.h>
@@ -108,7 +112,11 @@ GroundLoopTimes ground_loop_times(const cmr::synth::Scenario& scenario)
 /// cmrd and the testbed, shared by the tests here (the testbed first: cmrd inherits it).
 struct Studio {
     SoundTestbed testbed;
-    CmrdRig rig{session_rig(config_text())};
+    CmrdRig rig{[] {
+        RigOptions options = session_rig(config_text());
+        options.one_opener = true; // as a hardware interface: a sound server locks cmrd out
+        return options;
+    }()};
 };
 
 std::size_t count_interfaces(const Recording& r, bool added, const std::vector<std::string>& paths,
@@ -405,16 +413,33 @@ TEST_F(CardHotplug, PluggedCardFollowsTheScenarioAndGoesAwayWhenUnplugged)
     EXPECT_TRUE(cmrd().running());
 }
 
-/// A process standing for whoever holds the card (a `sleep`), ended with the object.
+/// A process that holds (or stands for whoever holds) the card, its output in @p log, killed
+/// with the object.
 class HoldingProcess {
 public:
-    HoldingProcess()
+    explicit HoldingProcess(std::vector<std::string> args, const std::string& log = "/dev/null")
     {
-        char sleep[] = "sleep";
-        char seconds[] = "120";
-        char* argv[] = {sleep, seconds, nullptr};
-        if (posix_spawnp(&pid_, "sleep", nullptr, nullptr, argv, environ) != 0)
-            throw std::runtime_error("cannot start sleep");
+        std::vector<char*> argv;
+        for (std::string& arg : args)
+            argv.push_back(arg.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t files;
+        posix_spawn_file_actions_init(&files);
+        posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, log.c_str(),
+                                         O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        posix_spawn_file_actions_adddup2(&files, STDOUT_FILENO, STDERR_FILENO);
+        // Outside the testbed: it stands for a process of the real machine (and umockdev's
+        // preload library does not survive jackd's many descriptors).
+        std::vector<char*> env;
+        for (char** var = environ; *var != nullptr; ++var)
+            if (!std::string_view(*var).starts_with("LD_PRELOAD=") &&
+                !std::string_view(*var).starts_with("UMOCKDEV_DIR="))
+                env.push_back(*var);
+        env.push_back(nullptr);
+        const int err = posix_spawnp(&pid_, argv[0], &files, nullptr, argv.data(), env.data());
+        posix_spawn_file_actions_destroy(&files);
+        if (err != 0)
+            throw std::runtime_error("cannot start " + args[0]);
     }
     ~HoldingProcess() { end(); }
     void end()
@@ -443,7 +468,7 @@ TEST_F(CardHotplug, BusyCardNamesItsHolderUntilItIsFree)
 {
     // Someone holds the card's capture stream: opens fail with -EBUSY (the simulated
     // interface's `busy`), and the kernel's status file of the substream names the owner.
-    HoldingProcess holder;
+    HoldingProcess holder({"sleep", "120"});
     const std::filesystem::path status = "proc/asound/card1/pcm0c/sub0/status";
     studio_->testbed.write_file(status, "state: RUNNING\nowner_pid   : " +
                                             std::to_string(holder.pid()) + "\ntrigger_time: 1.0\n");
@@ -515,6 +540,82 @@ TEST_F(CardHotplug, BusyCardNamesItsHolderUntilItIsFree)
         },
         15s))
         << cmrd().log_text();
+}
+
+std::string read_text(const std::string& path)
+{
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::size_t count_of(const std::string& text, const std::string& what)
+{
+    std::size_t n = 0;
+    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+        ++n;
+    return n;
+}
+
+TEST_F(CardHotplug, JackHoldingTheCardKeepsItAndCmrdNamesIt)
+{
+    // A real JACK server (jackd2, as field-notes.md runs it on any ALSA PCM) captures from the
+    // interface, which takes one opener. cmrd must never get in its way: it waits, names jackd
+    // as the holder, and takes the card only once jackd has ended.
+    const std::string log = (std::filesystem::temp_directory_path() /
+                             ("cmrd-jackd-" + std::to_string(getpid()) + ".log"))
+                                .string();
+    HoldingProcess jackd({"jackd", "-n", "cmrd-test-" + std::to_string(getpid()), "-d", "alsa",
+                          "-C", "sim8", "-P", "-r", "48000", "-p", "256", "-n", "2", "-i", "8"},
+                         log);
+    const auto started = Clock::now();
+    while (read_text(log).find("periods for capture") == std::string::npos) {
+        ASSERT_LT(Clock::now() - started, 10s) << "jackd did not start:\n" << read_text(log);
+        std::this_thread::sleep_for(100ms);
+    }
+    // What the kernel would show for a hardware card held by jackd.
+    const std::filesystem::path status = "proc/asound/card1/pcm0c/sub0/status";
+    studio_->testbed.write_file(
+        status, "state: RUNNING\nowner_pid   : " + std::to_string(jackd.pid()) + "\n");
+    const std::size_t log_mark = cmrd().log_text().size();
+    const std::size_t xruns_before = count_of(read_text(log), "xrun");
+
+    plug_and_wait_for_objects();
+    const std::string device = device_path(card_id);
+    ASSERT_TRUE(client().wait_for(
+        [&](const Recording&) {
+            return client().property(device, device_interface, "HolderPid").get<uint32_t>() ==
+                   static_cast<uint32_t>(jackd.pid());
+        },
+        objects_timeout))
+        << cmrd().log_text();
+    EXPECT_EQ(client().property(device, device_interface, "HolderCommand").get<std::string>(),
+              "jackd");
+    EXPECT_TRUE(cmrd().wait_for_log(std::string(card_id) + " is held by jackd (PID " +
+                                        std::to_string(jackd.pid()) + ", " + my_user_name() + ")",
+                                    log_mark, 5000ms))
+        << cmrd().log_text();
+    for (int i = 0; i < 12; ++i) {
+        ASSERT_EQ(client().property(device, device_interface, "State").get<std::string>(), "busy");
+        std::this_thread::sleep_for(250ms);
+    }
+    const std::string jack_log = read_text(log);
+    EXPECT_EQ(count_of(jack_log, "xrun"), xruns_before) << "jackd had xruns while cmrd waited:\n"
+                                                        << jack_log;
+
+    // jackd ends: the card is free, and cmrd takes it.
+    jackd.end();
+    studio_->testbed.write_file(status, "closed\n");
+    EXPECT_TRUE(client().wait_for(
+        [&](const Recording&) {
+            return client().property(device, device_interface, "State").get<std::string>() ==
+                   "running";
+        },
+        15s))
+        << cmrd().log_text();
+    EXPECT_EQ(client().property(device, device_interface, "HolderPid").get<uint32_t>(), 0U);
+    std::filesystem::remove(log);
 }
 
 TEST_F(CardHotplug, RepeatedPlugAndUnplugLeaksNothing)

@@ -214,6 +214,20 @@ TEST_F(SimFaults, SuspendWakesABlockedReaderAndPrepareRevives)
 
 // Unplugged: the next wait and read fail with -ENODEV, the state is DISCONNECTED, the handle
 // cannot be revived, and the device cannot be opened again until it "comes back".
+TEST(SimOneOpener, ASecondOpenIsBusyUntilTheFirstCloses)
+{
+    cmr::sim::InterfaceSpec spec = interface_spec(8, {"S32_LE"});
+    spec.one_opener = true;
+    const SimulatedInterface sim(spec, busy_scenario());
+    Pcm first;
+    ASSERT_EQ(first.open(sim.pcm_name()), 0);
+    Pcm second;
+    EXPECT_EQ(second.open(sim.pcm_name()), -EBUSY) << "hardware has one capture opener";
+    EXPECT_EQ(second.open(sim.pcm_name(), SND_PCM_NONBLOCK), -EBUSY);
+    first.close();
+    EXPECT_EQ(second.open(sim.pcm_name()), 0) << "closing the first lets the next in";
+}
+
 TEST_F(SimFaults, DisconnectGivesEnodev)
 {
     open_and_configure(SND_PCM_NONBLOCK);

@@ -33,6 +33,8 @@ struct RigOptions {
     std::vector<std::filesystem::path> policies;
     /// Environment changes for cmrd (e.g. NOTIFY_SOCKET and WATCHDOG_USEC).
     EnvironmentChanges environment = {};
+    /// `sim8` takes one opener at a time, as hardware (a second open fails with -EBUSY).
+    bool one_opener = false;
 };
 
 /// cmrd on a session bus, as the test's own user, with this cmrd.toml.

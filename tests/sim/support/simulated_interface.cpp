@@ -91,8 +91,10 @@ std::string SimulatedInterface::alsa_config(const InterfaceSpec& spec,
         out << " ]\n";
     }
     out << "    " << source_line << "\n"
-        << "    control " << alsa_quoted(control.string()) << "\n"
-        << "}\n";
+        << "    control " << alsa_quoted(control.string()) << "\n";
+    if (spec.one_opener)
+        out << "    lock " << alsa_quoted((control.parent_path() / "lock").string()) << "\n";
+    out << "}\n";
     if (!spec.extra_config.empty())
         out << "\n" << spec.extra_config << "\n";
     return out.str();

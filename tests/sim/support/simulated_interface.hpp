@@ -40,6 +40,9 @@ struct InterfaceSpec {
     std::vector<unsigned> rates{48000}; ///< offered rates (a recording: its own rate only)
     std::string pcm_name = "sim";       ///< the PCM name to open
     std::string extra_config;           ///< appended verbatim to the ALSA configuration
+    /// One opener at a time, as a hardware capture device: a second open fails with -EBUSY
+    /// while the first is open (the plugin's `lock`, a file beside the control file).
+    bool one_opener = false;
 };
 
 /// An InterfaceSpec in one expression (GCC 12 warns about designated initializers that leave
