@@ -25,18 +25,14 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
-#include <string_view>
 #include <thread>
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <pwd.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmrd_rig.hpp"
+#include "headless_pipewire.hpp"
 #include "measurement_report.hpp"
 #include "scenario.hpp"
 #include "service_paths.hpp"
@@ -413,50 +409,14 @@ TEST_F(CardHotplug, PluggedCardFollowsTheScenarioAndGoesAwayWhenUnplugged)
     EXPECT_TRUE(cmrd().running());
 }
 
-/// A process that holds (or stands for whoever holds) the card, its output in @p log, killed
-/// with the object.
-class HoldingProcess {
-public:
-    explicit HoldingProcess(std::vector<std::string> args, const std::string& log = "/dev/null")
-    {
-        std::vector<char*> argv;
-        for (std::string& arg : args)
-            argv.push_back(arg.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t files;
-        posix_spawn_file_actions_init(&files);
-        posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, log.c_str(),
-                                         O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        posix_spawn_file_actions_adddup2(&files, STDOUT_FILENO, STDERR_FILENO);
-        // Outside the testbed: it stands for a process of the real machine (and umockdev's
-        // preload library does not survive jackd's many descriptors).
-        std::vector<char*> env;
-        for (char** var = environ; *var != nullptr; ++var)
-            if (!std::string_view(*var).starts_with("LD_PRELOAD=") &&
-                !std::string_view(*var).starts_with("UMOCKDEV_DIR="))
-                env.push_back(*var);
-        env.push_back(nullptr);
-        const int err = posix_spawnp(&pid_, argv[0], &files, nullptr, argv.data(), env.data());
-        posix_spawn_file_actions_destroy(&files);
-        if (err != 0)
-            throw std::runtime_error("cannot start " + args[0]);
-    }
-    ~HoldingProcess() { end(); }
-    void end()
-    {
-        if (pid_ == 0)
-            return;
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-        pid_ = 0;
-    }
-    HoldingProcess(const HoldingProcess&) = delete;
-    HoldingProcess& operator=(const HoldingProcess&) = delete;
-    [[nodiscard]] pid_t pid() const { return pid_; }
-
-private:
-    pid_t pid_ = 0;
-};
+/// A process of the real machine that holds (or stands for whoever holds) the card: outside the
+/// umockdev testbed (umockdev's preload library does not survive jackd's many descriptors).
+ChildOptions holder_options(std::vector<std::string> argv, std::filesystem::path output = {})
+{
+    return {std::move(argv),
+            {{"LD_PRELOAD", std::nullopt}, {"UMOCKDEV_DIR", std::nullopt}},
+            std::move(output)};
+}
 
 std::string my_user_name()
 {
@@ -468,7 +428,7 @@ TEST_F(CardHotplug, BusyCardNamesItsHolderUntilItIsFree)
 {
     // Someone holds the card's capture stream: opens fail with -EBUSY (the simulated
     // interface's `busy`), and the kernel's status file of the substream names the owner.
-    HoldingProcess holder({"sleep", "120"});
+    ChildProcess holder(holder_options({"sleep", "120"}));
     const std::filesystem::path status = "proc/asound/card1/pcm0c/sub0/status";
     studio_->testbed.write_file(status, "state: RUNNING\nowner_pid   : " +
                                             std::to_string(holder.pid()) + "\ntrigger_time: 1.0\n");
@@ -532,7 +492,7 @@ TEST_F(CardHotplug, BusyCardNamesItsHolderUntilItIsFree)
     }
 
     // The holder ends: cmrd takes the card.
-    holder.end();
+    holder.kill_and_reap();
     EXPECT_TRUE(client().wait_for(
         [&](const Recording&) {
             return client().property(device, device_interface, "State").get<std::string>() ==
@@ -566,9 +526,10 @@ TEST_F(CardHotplug, JackHoldingTheCardKeepsItAndCmrdNamesIt)
     const std::string log = (std::filesystem::temp_directory_path() /
                              ("cmrd-jackd-" + std::to_string(getpid()) + ".log"))
                                 .string();
-    HoldingProcess jackd({"jackd", "-n", "cmrd-test-" + std::to_string(getpid()), "-d", "alsa",
-                          "-C", "sim8", "-P", "-r", "48000", "-p", "256", "-n", "2", "-i", "8"},
-                         log);
+    ChildProcess jackd(
+        holder_options({"jackd", "-n", "cmrd-test-" + std::to_string(getpid()), "-d", "alsa", "-C",
+                        "sim8", "-P", "-r", "48000", "-p", "256", "-n", "2", "-i", "8"},
+                       log));
     const auto started = Clock::now();
     while (read_text(log).find("periods for capture") == std::string::npos) {
         ASSERT_LT(Clock::now() - started, 10s) << "jackd did not start:\n" << read_text(log);
@@ -605,7 +566,7 @@ TEST_F(CardHotplug, JackHoldingTheCardKeepsItAndCmrdNamesIt)
                                                         << jack_log;
 
     // jackd ends: the card is free, and cmrd takes it.
-    jackd.end();
+    jackd.kill_and_reap();
     studio_->testbed.write_file(status, "closed\n");
     EXPECT_TRUE(client().wait_for(
         [&](const Recording&) {
@@ -616,6 +577,65 @@ TEST_F(CardHotplug, JackHoldingTheCardKeepsItAndCmrdNamesIt)
         << cmrd().log_text();
     EXPECT_EQ(client().property(device, device_interface, "HolderPid").get<uint32_t>(), 0U);
     std::filesystem::remove(log);
+}
+
+TEST_F(CardHotplug, PipeWireSuspendingTheCardNeverLosesItToCmrd)
+{
+    // The harm case (field-notes.md): WirePlumber suspends an idle node after 5 s and PipeWire
+    // closes the PCM; a program that takes the card then breaks the user's next recording.
+    // Real PipeWire and WirePlumber serve the simulated interface; cmrd sees the card while
+    // PipeWire records from it, then must leave it alone through every suspend, and the
+    // recordings through the server must all succeed.
+    HeadlessPipeWire server("sim8", 8);
+    const std::filesystem::path status = "proc/asound/card1/pcm0c/sub0/status";
+    const std::string held =
+        "state: RUNNING\nowner_pid   : " + std::to_string(server.pipewire_pid()) + "\n";
+    studio_->testbed.write_file(status, held);
+    HeadlessPipeWire::Recording first;
+    std::thread recording([&] { first = server.record(4s); });
+    std::this_thread::sleep_for(1500ms); // PipeWire has opened the card
+    plug_and_wait_for_objects();
+    const std::string device = device_path(card_id);
+    const bool named = client().wait_for(
+        [&](const Recording&) {
+            return client().property(device, device_interface, "HolderPid").get<uint32_t>() ==
+                   static_cast<uint32_t>(server.pipewire_pid());
+        },
+        objects_timeout);
+    recording.join();
+    ASSERT_TRUE(named) << cmrd().log_text() << server.log();
+    EXPECT_EQ(client().property(device, device_interface, "HolderCommand").get<std::string>(),
+              "pipewire");
+    EXPECT_GT(first.seconds, 2.0) << first.command.describe() << server.log();
+
+    for (int round = 1; round <= 2; ++round) {
+        SCOPED_TRACE("suspend " + std::to_string(round));
+        // Idle: WirePlumber suspends the node and PipeWire closes the card after 5 s.
+        studio_->testbed.write_file(status, "closed\n");
+        const auto idle_since = Clock::now();
+        while (Clock::now() - idle_since < 8s) {
+            ASSERT_EQ(client().property(device, device_interface, "State").get<std::string>(),
+                      "busy")
+                << "cmrd took the card PipeWire had suspended:\n"
+                << cmrd().log_text();
+            std::this_thread::sleep_for(250ms);
+        }
+        // The user records again: PipeWire reopens the card, and gets all of it.
+        studio_->testbed.write_file(status, held);
+        const HeadlessPipeWire::Recording again = server.record(2s);
+        EXPECT_GT(again.seconds, 1.0) << again.command.describe() << server.log();
+    }
+
+    // PipeWire ends (the user logs out): the card is free for cmrd.
+    server.stop();
+    studio_->testbed.write_file(status, "closed\n");
+    EXPECT_TRUE(client().wait_for(
+        [&](const Recording&) {
+            return client().property(device, device_interface, "State").get<std::string>() ==
+                   "running";
+        },
+        15s))
+        << cmrd().log_text();
 }
 
 TEST_F(CardHotplug, RepeatedPlugAndUnplugLeaksNothing)
