@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
+#include <set>
 #include <system_error>
 
 #include <sdbus-c++/Error.h>
@@ -242,12 +243,14 @@ void Daemon::on_device_notify(const MonitoredDevice* device)
 
 void Daemon::watch_devices()
 {
-    std::map<std::pair<const MonitoredDevice*, int>, bool> wanted;
+    // Keyed by device and descriptor: a device restarted by a reload gets a new engine and a
+    // new descriptor, and its old source must go with the old descriptor.
+    std::set<std::pair<const MonitoredDevice*, int>> wanted;
     for (const auto& [name, device] : devices_->devices())
-        wanted[{device.get(), device->notify_fd()}] = true;
+        wanted.emplace(device.get(), device->notify_fd());
     std::erase_if(device_sources_,
                   [&](const auto& entry) { return !wanted.contains(entry.first); });
-    for (const auto& [key, unused] : wanted)
+    for (const auto& key : wanted)
         if (!device_sources_.contains(key))
             device_sources_.emplace(key,
                                     common::IoSource(loop_, key.second, EPOLLIN,
