@@ -15,6 +15,7 @@
 #include "capture_client.hpp"
 #include "sim_test_reference.hpp"
 #include "simulated_interface.hpp"
+#include "timing_slack.hpp"
 
 namespace {
 
@@ -42,7 +43,7 @@ TEST_F(SimPacing, BlockingReadOfOneSecondTakesOneSecondAndReturnsTheScenario)
     const auto start = Clock::now(); // the first read starts the stream
     ASSERT_EQ(read_frames(pcm.get(), 48000, got), 0);
     const double elapsed = seconds_since(start);
-    EXPECT_NEAR(elapsed, 1.0, 0.05);
+    EXPECT_NEAR(elapsed, 1.0, 0.05 * cmr::sim::timing_slack);
     EXPECT_EQ(first_difference(got, reference_bytes(SND_PCM_FORMAT_S32_LE,
                                                     render(busy_scenario(), 48000, 0, 48000))),
               -1);
@@ -57,7 +58,7 @@ TEST_F(SimPacing, MmapReadOfOneSecondTakesOneSecond)
     std::vector<unsigned char> got;
     const auto start = Clock::now();
     ASSERT_EQ(read_frames_mmap(pcm.get(), 48000, got), 0);
-    EXPECT_NEAR(seconds_since(start), 1.0, 0.05);
+    EXPECT_NEAR(seconds_since(start), 1.0, 0.05 * cmr::sim::timing_slack);
 }
 
 // Non-blocking: poll() wakes at period boundaries (10 ms periods: 100 wake-ups in 1 s), each
@@ -106,7 +107,7 @@ TEST_F(SimPacing, PollWakesOncePerPeriod)
         }
     }
     const double elapsed = seconds_since(start);
-    EXPECT_NEAR(elapsed, 1.0, 0.05);
+    EXPECT_NEAR(elapsed, 1.0, 0.05 * cmr::sim::timing_slack);
     EXPECT_NEAR(readable_wakeups, 100, 2);
     EXPECT_LE(wakeups - readable_wakeups, 2) << "spurious wake-ups";
     EXPECT_EQ(short_wakeups, 0);
