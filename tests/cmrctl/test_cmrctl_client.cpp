@@ -246,6 +246,17 @@ TEST(CheckEvaluation, States)
     EXPECT_NE(fresh.line.find("'desk_1_2_hum_dbfs'=U;"), std::string::npos);
     // A device that does not capture, and nothing at all.
     EXPECT_EQ(evaluate_check(desk_with({}, "disconnected"), t).state, CheckState::warning);
+    // A busy card names who holds it, the first thing an engineer asks.
+    std::vector<DeviceView> busy = desk_with({}, "busy");
+    busy[0].device.holder_pid = 4321;
+    busy[0].device.holder_command = "pipewire";
+    busy[0].device.holder_user = "alice";
+    busy[0].device.last_error = "'hw:CARD=UMC1820,DEV=0' is busy";
+    const auto held = evaluate_check(busy, t);
+    EXPECT_EQ(held.state, CheckState::warning);
+    EXPECT_NE(held.line.find("desk not capturing (busy, held by pipewire (PID 4321, alice))"),
+              std::string::npos)
+        << held.line;
     EXPECT_EQ(evaluate_check({}, t).state, CheckState::unknown);
 }
 

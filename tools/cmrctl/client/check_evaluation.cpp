@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "channel_json.hpp"
+#include "process_text.hpp"
 #include "table.hpp"
 
 namespace cmrctl::client {
@@ -159,11 +160,16 @@ CheckResult evaluate_check(const std::vector<DeviceView>& devices,
     std::size_t channels = 0;
     std::size_t unmeasured = 0;
     for (const DeviceView& view : devices) {
-        if (!capturing(view.device.state))
-            findings.push_back(
-                {CheckState::warning,
-                 view.device.name + " not capturing (" + view.device.state +
-                     (view.device.last_error.empty() ? "" : ": " + view.device.last_error) + ")"});
+        if (!capturing(view.device.state)) {
+            const DeviceState& d = view.device;
+            std::string why = d.state;
+            if (d.holder_pid != 0) // who to ask, before what cmrd last met
+                why += ", held by " + cmrd::common::process_text(static_cast<pid_t>(d.holder_pid),
+                                                                 d.holder_command, d.holder_user);
+            else if (!d.last_error.empty())
+                why += ": " + d.last_error;
+            findings.push_back({CheckState::warning, d.name + " not capturing (" + why + ")"});
+        }
         for (const ChannelState& channel : view.channels) {
             ++channels;
             if (!channel.result.hum_dbfs)
