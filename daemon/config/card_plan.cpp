@@ -62,6 +62,13 @@ std::optional<MonitorPlan> plan_for_card(const DaemonConfig& config, const devic
             plan.error = "CMRD_CHANNELS \"" + card.channels + "\": " + error.what();
         }
     }
+    const bool entry_sets_access = plan.device != nullptr && plan.device->access.has_value();
+    if (!card.access.empty() && !entry_sets_access) {
+        plan.access = capture::parse_access_mode(card.access);
+        if (!plan.access)
+            plan.error =
+                "CMRD_ACCESS=\"" + card.access + "\": expected auto, exclusive, yield or shared";
+    }
     return plan;
 }
 

@@ -19,12 +19,15 @@ struct MonitorPlan {
     std::string name;     ///< device name (object paths, output): a valid device name
     std::string pcm;      ///< ALSA PCM to open
     std::string channels; ///< canonical layout string; empty: consecutive pairs of all inputs
+    /// The card's CMRD_ACCESS, unless its entry sets `access` itself; nullopt: the entry's or
+    /// [capture]'s (capture_for()).
+    std::optional<capture::AccessMode> access;
     const DeviceConfig* device = nullptr; ///< the config entry behind it, nullptr if none
     /// Why it is monitored, for logs: "udev CMRD_MONITOR=1", "config device 'desk' (serial)".
     std::string reason;
     /// Non-empty when the device was asked for but cannot be monitored as asked (a malformed
-    /// CMRD_CHANNELS): report it and do not open the device, rather than measure the wrong
-    /// inputs.
+    /// CMRD_CHANNELS or CMRD_ACCESS): report it and do not open the device, rather than measure the
+    /// wrong inputs.
     std::string error;
 };
 

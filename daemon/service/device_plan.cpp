@@ -87,19 +87,8 @@ DevicePlan plan_devices(const config::DaemonConfig& config,
             planned.setup.capture =
                 capture_config(config, wanted->device, wanted->pcm, wanted->channels);
             planned.setup.capture.card_index = card.number;
-            // The card's CMRD_ACCESS stands unless its [[device]] entry sets access itself.
-            const bool entry_sets_access =
-                wanted->device != nullptr && wanted->device->access.has_value();
-            if (!card.access.empty() && !entry_sets_access) {
-                const auto access = capture::parse_access_mode(card.access);
-                if (!access) {
-                    plan.problems.push_back(card.sysname + " (" + card.id + "): CMRD_ACCESS=\"" +
-                                            card.access +
-                                            "\": expected auto, exclusive, yield or shared");
-                    continue;
-                }
-                planned.setup.capture.access = *access;
-            }
+            if (wanted->access)
+                planned.setup.capture.access = *wanted->access;
             planned.setup.thresholds = thresholds_lookup(config, wanted->device);
             add(plan, wanted->name, std::move(planned));
         } catch (const cmr::LayoutError& e) {
