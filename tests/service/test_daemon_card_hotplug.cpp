@@ -196,6 +196,34 @@ protected:
         return mark;
     }
 
+    /// The card's Device property @p name, read from the bus now.
+    template <typename T> static T device_property(const std::string& name)
+    {
+        return client().property(device_path(card_id), device_interface, name).template get<T>();
+    }
+
+    /// Waits up to @p timeout until the card's Device property @p name equals @p value.
+    template <typename T>
+    static bool device_property_becomes(const std::string& name, const T& value,
+                                        Clock::duration timeout)
+    {
+        return client().wait_for(
+            [&](const Recording&) { return device_property<T>(name) == value; }, timeout);
+    }
+
+    /// Watches the Device for @p period: it must stay busy (cmrd never takes the card).
+    static ::testing::AssertionResult stays_busy(Clock::duration period)
+    {
+        for (const auto since = Clock::now(); Clock::now() - since < period;) {
+            if (const auto state = device_property<std::string>("State"); state != "busy")
+                return ::testing::AssertionFailure()
+                       << "state " << state << " after "
+                       << std::chrono::duration<double>(Clock::now() - since).count() << " s";
+            std::this_thread::sleep_for(250ms);
+        }
+        return ::testing::AssertionSuccess();
+    }
+
     void unplug_and_wait_for_removal()
     {
         const std::size_t mark = client().recording().interfaces.size();
@@ -444,23 +472,15 @@ TEST_F(CardHotplug, BusyCardNamesItsHolderUntilItIsFree)
     const std::size_t log_mark = cmrd().log_text().size();
 
     plug_and_wait_for_objects();
-    const std::string device = device_path(card_id);
     const auto held_by = [&](std::uint32_t pid) {
-        return client().wait_for(
-            [&](const Recording&) {
-                return client().property(device, device_interface, "HolderPid").get<uint32_t>() ==
-                       pid;
-            },
-            objects_timeout);
+        return device_property_becomes<uint32_t>("HolderPid", pid, objects_timeout);
     };
     ASSERT_TRUE(held_by(static_cast<std::uint32_t>(holder.pid())))
         << "HolderPid never named the holder; cmrd said:\n"
         << cmrd().log_text();
-    EXPECT_EQ(client().property(device, device_interface, "State").get<std::string>(), "busy");
-    EXPECT_EQ(client().property(device, device_interface, "HolderCommand").get<std::string>(),
-              "sleep");
-    EXPECT_EQ(client().property(device, device_interface, "HolderUser").get<std::string>(),
-              my_user_name());
+    EXPECT_EQ(device_property<std::string>("State"), "busy");
+    EXPECT_EQ(device_property<std::string>("HolderCommand"), "sleep");
+    EXPECT_EQ(device_property<std::string>("HolderUser"), my_user_name());
     const std::string notice = std::string(card_id) + " is held by sleep (PID " +
                                std::to_string(holder.pid()) + ", " + my_user_name() + ")";
     EXPECT_TRUE(cmrd().wait_for_log(notice, log_mark, 5000ms)) << cmrd().log_text();
@@ -477,30 +497,17 @@ TEST_F(CardHotplug, BusyCardNamesItsHolderUntilItIsFree)
     EXPECT_TRUE(held_by(0)) << "HolderPid still set; cmrd said:\n" << cmrd().log_text();
     EXPECT_TRUE(client().wait_for(
         [&](const Recording&) {
-            return client()
-                       .property(device, device_interface, "LastError")
-                       .get<std::string>()
-                       .find("which held it and still runs") != std::string::npos;
+            return device_property<std::string>("LastError").find("which held it and still runs") !=
+                   std::string::npos;
         },
         15s))
         << "cmrd does not say it leaves the card to its holder:\n"
         << cmrd().log_text();
-    const auto yielding_since = Clock::now();
-    while (Clock::now() - yielding_since < 4s) {
-        ASSERT_EQ(client().property(device, device_interface, "State").get<std::string>(), "busy")
-            << "cmrd took the card its holder had only closed";
-        std::this_thread::sleep_for(250ms);
-    }
+    ASSERT_TRUE(stays_busy(4s)) << "cmrd took the card its holder had only closed";
 
     // The holder ends: cmrd takes the card.
     holder.kill_and_reap();
-    EXPECT_TRUE(client().wait_for(
-        [&](const Recording&) {
-            return client().property(device, device_interface, "State").get<std::string>() ==
-                   "running";
-        },
-        15s))
-        << cmrd().log_text();
+    EXPECT_TRUE(device_property_becomes<std::string>("State", "running", 15s)) << cmrd().log_text();
 }
 
 std::string read_text(const std::string& path)
@@ -547,24 +554,15 @@ TEST_F(CardHotplug, JackHoldingTheCardKeepsItAndCmrdNamesIt)
     const std::size_t xruns_before = count_of(read_text(log), "xrun");
 
     plug_and_wait_for_objects();
-    const std::string device = device_path(card_id);
-    ASSERT_TRUE(client().wait_for(
-        [&](const Recording&) {
-            return client().property(device, device_interface, "HolderPid").get<uint32_t>() ==
-                   static_cast<uint32_t>(jackd.pid());
-        },
-        objects_timeout))
+    ASSERT_TRUE(device_property_becomes<uint32_t>("HolderPid", static_cast<uint32_t>(jackd.pid()),
+                                                  objects_timeout))
         << cmrd().log_text();
-    EXPECT_EQ(client().property(device, device_interface, "HolderCommand").get<std::string>(),
-              "jackd");
+    EXPECT_EQ(device_property<std::string>("HolderCommand"), "jackd");
     EXPECT_TRUE(cmrd().wait_for_log(std::string(card_id) + " is held by jackd (PID " +
                                         std::to_string(jackd.pid()) + ", " + my_user_name() + ")",
                                     log_mark, 5000ms))
         << cmrd().log_text();
-    for (int i = 0; i < 12; ++i) {
-        ASSERT_EQ(client().property(device, device_interface, "State").get<std::string>(), "busy");
-        std::this_thread::sleep_for(250ms);
-    }
+    ASSERT_TRUE(stays_busy(3s)) << "cmrd took the card jackd holds";
     const std::string jack_log = read_text(log);
     EXPECT_EQ(count_of(jack_log, "xrun"), xruns_before) << "jackd had xruns while cmrd waited:\n"
                                                         << jack_log;
@@ -572,14 +570,8 @@ TEST_F(CardHotplug, JackHoldingTheCardKeepsItAndCmrdNamesIt)
     // jackd ends: the card is free, and cmrd takes it.
     jackd.kill_and_reap();
     studio_->testbed.write_file(status, "closed\n");
-    EXPECT_TRUE(client().wait_for(
-        [&](const Recording&) {
-            return client().property(device, device_interface, "State").get<std::string>() ==
-                   "running";
-        },
-        15s))
-        << cmrd().log_text();
-    EXPECT_EQ(client().property(device, device_interface, "HolderPid").get<uint32_t>(), 0U);
+    EXPECT_TRUE(device_property_becomes<std::string>("State", "running", 15s)) << cmrd().log_text();
+    EXPECT_EQ(device_property<uint32_t>("HolderPid"), 0U);
     std::filesystem::remove(log);
 }
 
@@ -602,31 +594,19 @@ TEST_F(CardHotplug, PipeWireSuspendingTheCardNeverLosesItToCmrd)
     std::thread recording([&] { first = server.record(4s); });
     std::this_thread::sleep_for(1500ms); // PipeWire has opened the card
     plug_and_wait_for_objects();
-    const std::string device = device_path(card_id);
-    const bool named = client().wait_for(
-        [&](const Recording&) {
-            return client().property(device, device_interface, "HolderPid").get<uint32_t>() ==
-                   static_cast<uint32_t>(server.pipewire_pid());
-        },
-        objects_timeout);
+    const bool named = device_property_becomes<uint32_t>(
+        "HolderPid", static_cast<uint32_t>(server.pipewire_pid()), objects_timeout);
     recording.join();
     ASSERT_TRUE(named) << cmrd().log_text() << server.log();
-    EXPECT_EQ(client().property(device, device_interface, "HolderCommand").get<std::string>(),
-              "pipewire");
+    EXPECT_EQ(device_property<std::string>("HolderCommand"), "pipewire");
     EXPECT_GT(first.seconds, 2.0) << first.command.describe() << server.log();
 
     for (int round = 1; round <= 2; ++round) {
         SCOPED_TRACE("suspend " + std::to_string(round));
         // Idle: WirePlumber suspends the node and PipeWire closes the card after 5 s.
         studio_->testbed.write_file(status, "closed\n");
-        const auto idle_since = Clock::now();
-        while (Clock::now() - idle_since < 8s) {
-            ASSERT_EQ(client().property(device, device_interface, "State").get<std::string>(),
-                      "busy")
-                << "cmrd took the card PipeWire had suspended:\n"
-                << cmrd().log_text();
-            std::this_thread::sleep_for(250ms);
-        }
+        ASSERT_TRUE(stays_busy(8s)) << "cmrd took the card PipeWire had suspended:\n"
+                                    << cmrd().log_text();
         // The user records again: PipeWire reopens the card, and gets all of it.
         studio_->testbed.write_file(status, held);
         const HeadlessPipeWire::Recording again = server.record(2s);
@@ -636,13 +616,7 @@ TEST_F(CardHotplug, PipeWireSuspendingTheCardNeverLosesItToCmrd)
     // PipeWire ends (the user logs out): the card is free for cmrd.
     server.stop();
     studio_->testbed.write_file(status, "closed\n");
-    EXPECT_TRUE(client().wait_for(
-        [&](const Recording&) {
-            return client().property(device, device_interface, "State").get<std::string>() ==
-                   "running";
-        },
-        15s))
-        << cmrd().log_text();
+    EXPECT_TRUE(device_property_becomes<std::string>("State", "running", 15s)) << cmrd().log_text();
 }
 
 TEST_F(CardHotplug, RepeatedPlugAndUnplugLeaksNothing)
