@@ -44,6 +44,17 @@ void validate(const CaptureConfig& config)
         (void)cmr::parse_layout(cmr::format_layout(config.layout), config.channels);
 }
 
+/// The card whose holders the engine leaves it to (devices::CardYield), -1 for none:
+/// `exclusive` yields to no one, and a PCM of no known card cannot tell whom to yield to.
+int card_to_yield(const CaptureConfig& config)
+{
+    if (config.access == AccessMode::exclusive)
+        return -1;
+    if (config.card_index >= 0)
+        return config.card_index;
+    return devices::card_index_of_pcm(config.pcm).value_or(-1);
+}
+
 } // namespace
 
 CaptureEngine::CaptureEngine(CaptureConfig config)
@@ -143,11 +154,7 @@ void CaptureEngine::capture()
     const BusyRetryConfig busy{std::chrono::milliseconds(config_.busy_retry_initial_ms),
                                std::chrono::milliseconds(config_.busy_retry_max_ms),
                                config_.device_dir};
-    // `exclusive` yields to no one: a card with no known index never yields.
-    devices::CardYield yield(config_.access == AccessMode::exclusive ? -1
-                             : config_.card_index >= 0
-                                 ? config_.card_index
-                                 : devices::card_index_of_pcm(config_.pcm).value_or(-1));
+    devices::CardYield yield(card_to_yield(config_));
     const std::optional<int> opened = retry_while_busy(
         busy, stop_fd_.get(), [&] { return open_capture_pcm(config_.pcm, pcm); },
         [&] { return yield.check(); },
