@@ -24,11 +24,39 @@ cmrd_install_deps() {
     apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# Configures (once) and builds a build directory. Extra arguments go to `meson setup`.
+# Configures (once) and builds a build directory. Extra arguments go to `meson setup`; a last
+# argument --setup-only configures without building.
 cmrd_build() {
     local dir=$1; shift
+    local setup_only=false
+    if [ "${*: -1}" = "--setup-only" ]; then setup_only=true; set -- "${@:1:$#-1}"; fi
     if [ ! -f "$dir/build.ninja" ]; then
         meson setup "$dir" "$CMRD_ROOT" "$@" >/dev/null || return 1
     fi
+    $setup_only && return 0
     ninja -C "$dir" "${NINJA_ARGS[@]}" >/dev/null || ninja -C "$dir"
+}
+
+# Builds only what the tests of the given suites need (their executables and the targets they
+# depend on), for a sanitizer run of part of the suite: a whole TSan build of cmrctl and the
+# notifier would cost CI minutes and test nothing the chosen suites run. Run the tests after it
+# with `meson test --no-rebuild`.
+cmrd_build_suites() {
+    local dir=$1; shift
+    local targets
+    mapfile -t targets < <(meson introspect --tests --targets "$dir" | python3 -c '
+import json, os, sys
+info = json.load(sys.stdin)
+builddir, suites = sys.argv[1], {"cmrd:" + s for s in sys.argv[2:]}
+by_id = {t["id"]: t for t in info["targets"]}
+wanted = set()
+for test in info["tests"]:
+    if suites & set(test["suite"]):
+        wanted.update(test["depends"])
+for target_id in sorted(wanted):
+    for name in by_id[target_id]["filename"]:
+        print(os.path.relpath(name, builddir))
+' "$dir" "$@") || return 1
+    [ ${#targets[@]} -gt 0 ] || { echo "cmrd_build_suites: no tests in suites: $*" >&2; return 1; }
+    ninja -C "$dir" "${NINJA_ARGS[@]}" "${targets[@]}" >/dev/null || ninja -C "$dir" "${targets[@]}"
 }
