@@ -3,12 +3,14 @@
 /// @file capture_config.hpp
 /// Everything a capture engine needs to know about one device.
 
+#include <optional>
 #include <string>
 
 #include "cmr/analyzer.hpp"
 #include "cmr/layout.hpp"
 
 #include "capture/access_mode.hpp"
+#include "capture/capture_state.hpp"
 #include "capture/realtime_scheduling.hpp"
 
 namespace cmrd::capture {
@@ -16,6 +18,16 @@ namespace cmrd::capture {
 /// The ALSA PCM a card is captured from by default: its first hardware device, by card id
 /// (stable across reboots, unlike the index).
 [[nodiscard]] std::string default_pcm_name(const std::string& card_id);
+
+/// The engine must not open the card for now: it waits in @p state (`shared` or `busy`) with
+/// @p reason as its error until it is stopped. The daemon sets it from what the per-user agents
+/// report (agents/card_access.hpp) and restarts the engine when that changes.
+struct Standby {
+    CaptureState state = CaptureState::shared;
+    std::string reason;
+
+    bool operator==(const Standby&) const = default;
+};
 
 /// Configuration of one CaptureEngine.
 struct CaptureConfig {
@@ -57,6 +69,8 @@ struct CaptureConfig {
 
     /// Whether and when the engine may open the card (cmrd.toml `access`).
     AccessMode access = AccessMode::automatic;
+    /// Set: do not open the card at all for now (see Standby).
+    std::optional<Standby> standby;
 
     /// The ALSA card index of the PCM's card (udev's number), -1 to resolve it from a hw: or
     /// plughw: name when the engine starts. Where the engine learns who holds a busy card, to

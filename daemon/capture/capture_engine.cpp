@@ -33,6 +33,9 @@ void validate(const CaptureConfig& config)
         throw std::invalid_argument("capture: negative channel count");
     if (config.realtime.priority < 1 || config.realtime.priority > 99)
         throw std::invalid_argument("capture: real-time priority must be 1 to 99");
+    if (config.standby && config.standby->state != CaptureState::shared &&
+        config.standby->state != CaptureState::busy)
+        throw std::invalid_argument("capture: a standby waits as shared or busy");
     if (config.ring_ms == 0)
         throw std::invalid_argument("capture: the analysis ring must hold some time");
     if (config.stall_timeout_ms == 0 || config.poll_timeout_ms == 0 ||
@@ -141,10 +144,12 @@ void CaptureEngine::finish(CaptureState final_state) noexcept
 void CaptureEngine::capture()
 {
     // ---- start-up: everything the loop needs is made here, at normal priority ----
-    if (config_.access == AccessMode::shared) {
-        status_.set_error("access = shared: the card is left to the sound server; cmrd does "
-                          "not open it");
-        status_.set_state(CaptureState::shared);
+    if (config_.access == AccessMode::shared || config_.standby) {
+        const Standby standby = config_.standby.value_or(
+            Standby{CaptureState::shared, "access = shared: the card is left to the sound "
+                                          "server; cmrd does not open it"});
+        status_.set_error(standby.reason);
+        status_.set_state(standby.state);
         pollfd stop{stop_fd_.get(), POLLIN, 0};
         while (::poll(&stop, 1, -1) < 0 && errno == EINTR) {
         }

@@ -14,7 +14,8 @@ enum class CaptureState {
     starting,        ///< opening and configuring the device
     running,         ///< frames are arriving and being measured
     busy,            ///< the device is held by another program; retrying with back-off
-    shared,          ///< access = shared: the card is left to the sound server, never opened
+    shared,          ///< the card is left to the sound server (access = shared, or `auto` on a
+                     ///< card a sound server reserved): not opened
     xrun_recovering, ///< an overrun was met; the stream is being restarted
     suspended,       ///< the device was suspended (system sleep); resuming
     stalled,         ///< no frames for the stall timeout; still polling and restarting

@@ -11,11 +11,11 @@
 #include <system_error>
 
 #include <alsa/asoundlib.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "process_text.hpp"
+#include "user_database.hpp"
 
 namespace cmrd::devices {
 namespace {
@@ -41,16 +41,6 @@ bool starts_with_then_digits(const std::string& name, std::string_view prefix,
     return std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string user_name(uid_t uid)
-{
-    passwd entry{};
-    passwd* found = nullptr;
-    std::string buffer(4096, '\0');
-    if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr)
-        return entry.pw_name;
-    return std::to_string(uid);
-}
-
 PcmHolder describe_process(pid_t pid, const fs::path& proc)
 {
     PcmHolder holder;
@@ -62,7 +52,7 @@ PcmHolder describe_process(pid_t pid, const fs::path& proc)
     holder.command = command;
     struct stat st {};
     if (!command.empty() && ::stat(dir.c_str(), &st) == 0)
-        holder.user = user_name(st.st_uid);
+        holder.user = common::user_name(st.st_uid);
     return holder;
 }
 

@@ -19,6 +19,8 @@
 namespace cmrd::service {
 namespace {
 
+/// What agents report reaches the devices at most this often (see agents_changed_).
+constexpr auto agent_apply_interval = std::chrono::milliseconds(200);
 /// A static device that disconnected or failed is reopened after this long.
 constexpr auto reopen_after = std::chrono::seconds(5);
 /// Without a systemd watchdog, capture threads are still checked this often (and a hang
@@ -63,8 +65,14 @@ Daemon::Daemon(Options options)
         common::log(LOG_ERR, std::string(e.what()) + ": Reload is for root only");
     }
     manager_ = std::make_unique<ManagerObject>(*bus_, std::move(hooks), admins);
+    AgentHooks agent_hooks;
+    agent_hooks.changed = [this] { agents_changed_ = true; };
+    agent_hooks.release = [this](int /*card*/) { apply_agents(Clock::now()); };
+    agents_ = std::make_unique<AgentObject>(*bus_, agents::AgentPolicy(), std::move(agent_hooks));
     devices_ = std::make_unique<DeviceManager>(*bus_);
+    devices_->use_agents(agents_->registry());
     devices_->apply(config_);
+    agents_->set_wanted_cards(devices_->wanted_cards());
 
     // The udev monitor exists before the enumeration (CardWatcher's constructor), so no card
     // slips between the two. Without udev, static devices still work.
@@ -109,6 +117,7 @@ Daemon::~Daemon()
     device_sources_.clear();
     cards_source_ = common::IoSource();
     devices_.reset();
+    agents_.reset();
     cards_.reset();
     try {
         bus_->releaseName(bus::service_name);
@@ -136,6 +145,7 @@ std::optional<std::string> Daemon::reload()
         config_ = std::move(fresh);
         config_error_.clear();
         devices_->apply(config_);
+        agents_changed_ = true; // devices may have come or gone: the wanted cards too
         common::log(LOG_NOTICE, "configuration reloaded" +
                                     (config_.source.empty() ? std::string(" (built-in defaults)")
                                                             : " from " + config_.source));
@@ -162,6 +172,8 @@ void Daemon::handle_cards(const std::vector<devices::CardEvent>& events)
 {
     for (const devices::CardEvent& event : events)
         devices_->on_card(event);
+    if (!events.empty())
+        agents_changed_ = true; // devices came or went: the wanted cards too
     if (cards_)
         for (const std::string& error : cards_->take_errors())
             common::log(LOG_ERR, "udev: " + error);
@@ -266,10 +278,20 @@ Clock::time_point Daemon::next_due(Clock::time_point now) const
     for (const auto& [name, device] : devices_->devices())
         if (const auto due = device->next_publish(interval))
             next = std::min(next, *due);
+    if (agents_changed_)
+        next = std::min(next, next_agent_apply_);
     if (cards_)
         if (const auto retry = cards_->retry_in())
             next = std::min(next, now + *retry);
     return next;
+}
+
+void Daemon::apply_agents(Clock::time_point now)
+{
+    agents_changed_ = false;
+    next_agent_apply_ = now + agent_apply_interval;
+    devices_->apply_agents();
+    agents_->set_wanted_cards(devices_->wanted_cards());
 }
 
 void Daemon::housekeeping()
@@ -282,8 +304,11 @@ void Daemon::housekeeping()
     if (now >= next_reopen_check_) {
         devices_->reopen_gone(now, reopen_after);
         devices_->check_holders();
+        agents_->set_wanted_cards(devices_->wanted_cards()); // devices come and go
         next_reopen_check_ = now + std::chrono::seconds(1);
     }
+    if (agents_changed_ && now >= next_agent_apply_)
+        apply_agents(now);
     feed_watchdog(now);
     watch_devices();
     housekeeping_timer_.arm_at(next_due(now));

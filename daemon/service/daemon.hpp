@@ -20,6 +20,7 @@
 #include "devices/card_watcher.hpp"
 #include "event_loop.hpp"
 #include "events/event_log.hpp"
+#include "service/agent_object.hpp"
 #include "service/device_manager.hpp"
 #include "service/manager_object.hpp"
 #include "service/options.hpp"
@@ -53,6 +54,8 @@ private:
     /// watch the devices' descriptors, and arm the timer for the next of these that is due.
     void housekeeping();
     void watch_devices();
+    /// Applies what the agents report to the devices and publishes the cards cmrd wants held.
+    void apply_agents(Clock::time_point now);
     [[nodiscard]] Clock::time_point next_due(Clock::time_point now) const;
 
     Options options_;
@@ -64,6 +67,11 @@ private:
     std::unique_ptr<events::EventLog> event_log_;
     std::unique_ptr<sdbus::IConnection> bus_;
     std::unique_ptr<ManagerObject> manager_;
+    std::unique_ptr<AgentObject> agents_;
+    /// Agents reported something not yet applied to the devices (applied at most every
+    /// agent_apply_interval, so that a flood of reports cannot keep restarting captures).
+    bool agents_changed_ = false;
+    Clock::time_point next_agent_apply_;
     std::unique_ptr<DeviceManager> devices_;
     std::unique_ptr<devices::CardWatcher> cards_;
     std::unique_ptr<bus::BusEventSource> bus_source_;

@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <exception>
+#include <set>
 
+#include "agents/card_access.hpp"
+#include "devices/pcm_holders.hpp"
 #include "log.hpp"
 #include "service/device_plan.hpp"
 
@@ -67,6 +70,7 @@ void DeviceManager::reconcile()
 void DeviceManager::start(const std::string& name, PlannedDevice& planned)
 {
     try {
+        planned.setup.capture.standby = standby_for(planned.setup.capture);
         auto device = std::make_unique<MonitoredDevice>(connection_, planned.setup);
         common::log(LOG_INFO, "monitoring " + name + " on " + planned.setup.capture.pcm);
         running_.emplace(name, std::move(device));
@@ -75,6 +79,54 @@ void DeviceManager::start(const std::string& name, PlannedDevice& planned)
         common::log(LOG_ERR,
                     "cannot monitor " + name + " (" + planned.setup.capture.pcm + "): " + e.what());
     }
+}
+
+namespace {
+
+/// The ALSA card a device's PCM belongs to, -1 for a PCM of no card (a plugin).
+int card_of(const capture::CaptureConfig& capture)
+{
+    if (capture.card_index >= 0)
+        return capture.card_index;
+    return devices::card_index_of_pcm(capture.pcm).value_or(-1);
+}
+
+} // namespace
+
+void DeviceManager::use_agents(const agents::AgentRegistry& agents)
+{
+    agents_ = &agents;
+    apply_agents();
+}
+
+std::optional<capture::Standby>
+DeviceManager::standby_for(const capture::CaptureConfig& capture) const
+{
+    if (agents_ == nullptr)
+        return std::nullopt;
+    const int card = card_of(capture);
+    return agents::standby_for(capture.access, card, agents_->view(card));
+}
+
+void DeviceManager::apply_agents()
+{
+    for (auto& [name, device] : running_)
+        device->set_standby(standby_for(device->capture_config()));
+}
+
+std::vector<int> DeviceManager::wanted_cards() const
+{
+    std::set<int> cards;
+    for (const auto& [name, device] : running_) {
+        const capture::CaptureConfig& capture = device->capture_config();
+        const int card = card_of(capture);
+        if (card < 0 || (capture.access != capture::AccessMode::yield &&
+                         capture.access != capture::AccessMode::automatic))
+            continue;
+        if (agents_ == nullptr || !agents_->view(card).reserved)
+            cards.insert(card);
+    }
+    return {cards.begin(), cards.end()};
 }
 
 void DeviceManager::check_holders()

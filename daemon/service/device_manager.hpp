@@ -8,11 +8,13 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include "agents/agent_registry.hpp"
 #include "config/daemon_config.hpp"
 #include "devices/card_info.hpp"
 #include "service/device_plan.hpp"
@@ -40,6 +42,16 @@ public:
         return running_;
     }
 
+    /// Decides with what @p agents report (it must outlive the manager) whether each device may
+    /// open its card (agents/card_access.hpp), from now on and for devices started later.
+    void use_agents(const agents::AgentRegistry& agents);
+    /// Brings every device up to date with what the agents report; a device that must leave
+    /// its card has closed it when this returns.
+    void apply_agents();
+    /// The cards whose reservation cmrd wants an agent to hold for it: those of running devices
+    /// in access mode `yield` or `auto` that no other application reserved. Sorted.
+    [[nodiscard]] std::vector<int> wanted_cards() const;
+
     /// Looks up who holds the cards of busy devices (MonitoredDevice::check_holders).
     void check_holders();
 
@@ -49,6 +61,8 @@ public:
 private:
     void reconcile();
     void start(const std::string& name, PlannedDevice& planned);
+    [[nodiscard]] std::optional<capture::Standby>
+    standby_for(const capture::CaptureConfig& capture) const;
 
     sdbus::IConnection& connection_;
     config::DaemonConfig config_;
@@ -56,6 +70,7 @@ private:
     std::map<std::string, std::unique_ptr<MonitoredDevice>> running_;
     std::map<std::string, CaptureKey> capture_keys_; ///< by device name
     std::vector<std::string> reported_problems_;
+    const agents::AgentRegistry* agents_ = nullptr;
 };
 
 } // namespace cmrd::service

@@ -272,6 +272,25 @@ bool MonitoredDevice::reopen_if_gone(Clock::time_point now, Clock::duration retr
     if (!setup_.reopen_when_gone || !reopen_backoff_.due(now, retry_after))
         return false;
     reopen_backoff_.reopened(); // failed until the device runs again
+    restart_engine(now);
+    return true;
+}
+
+bool MonitoredDevice::set_standby(std::optional<capture::Standby> standby)
+{
+    if (standby == setup_.capture.standby)
+        return false;
+    common::log(LOG_INFO, setup_.identity.name + ": " +
+                              (standby ? standby->reason
+                                       : std::string("no one else reserves the card; capturing")));
+    setup_.capture.standby = std::move(standby);
+    restart_engine(Clock::now());
+    return true;
+}
+
+void MonitoredDevice::restart_engine(Clock::time_point now)
+{
+    // Stopping joins the capture thread: the PCM is closed when this returns.
     engine_->stop();
     time_offset_s_ = last_time_s_;
     snapshot_ = capture::CaptureSnapshot{};
@@ -285,7 +304,6 @@ bool MonitoredDevice::reopen_if_gone(Clock::time_point now, Clock::duration retr
     last_heartbeat_ = 0;
     heartbeat_seen_ = now;
     publish_throttle_.changed();
-    return true;
 }
 
 } // namespace cmrd::service

@@ -69,6 +69,11 @@ public:
     /// did not get the device running, up to 16 times). @return whether it restarted.
     bool reopen_if_gone(Clock::time_point now, Clock::duration retry_after);
 
+    /// Tells the capture whether it must leave the card alone for now (what the agents report,
+    /// agents/card_access.hpp). A change restarts the capture: the PCM is closed before this
+    /// returns when @p standby is set. @return whether anything changed.
+    bool set_standby(std::optional<capture::Standby> standby);
+
     /// While the capture is busy (another program holds the card), finds who holds it in
     /// /proc/asound and publishes it on the Device; logs a notice naming the holders once per
     /// busy episode, and again only when they change. Clears them when the device is no longer
@@ -91,6 +96,8 @@ private:
     std::vector<cmr::AlarmThresholds> thresholds_per_channel() const;
     void take_snapshot(std::vector<AlarmChange>& changes);
     void log_state_change(const capture::CaptureStatus& status);
+    /// Stops the capture thread (closing the PCM) and starts a new one with setup_.capture.
+    void restart_engine(Clock::time_point now);
 
     sdbus::IConnection& connection_;
     DeviceSetup setup_;

@@ -7,7 +7,7 @@
 #include <sdbus-c++/Error.h>
 
 #include "bus_figures.hpp"
-#include "client/name_watch.hpp"
+#include "name_watch.hpp"
 #include "cmrd_bus_names.hpp"
 #include "log.hpp"
 
@@ -89,7 +89,7 @@ CmrdWatcher::CmrdWatcher(sdbus::IConnection& bus, CmrdEvents events) : events_(s
     // it stops, and what the user was told is compared with what a restarted cmrd reports.
     // A channel that comes back is set anew by InterfacesAdded.
     root_ = std::make_unique<cmrd::client::RootProxy>(bus, std::move(handlers));
-    name_watch_ = cmrd::client::watch_name_owner(
+    name_watch_ = cmrd::bus::watch_name_owner(
         bus, cmrd::bus::service_name, [this](bool present) { events_.presence_changed(present); });
 }
 

@@ -9,7 +9,7 @@
 #include <sdbus-c++/Error.h>
 #include <sdbus-c++/Types.h>
 
-#include "client/name_watch.hpp"
+#include "name_watch.hpp"
 #include "cmrd_bus_names.hpp"
 #include "log.hpp"
 
@@ -40,7 +40,7 @@ NotificationsClient::NotificationsClient(sdbus::IConnection& bus, NotificationsE
         });
     proxy_->finishRegistration();
     name_watch_ =
-        cmrd::client::watch_name_owner(bus, cmrd::bus::notifications_service,
+        cmrd::bus::watch_name_owner(bus, cmrd::bus::notifications_service,
                                        [this](bool present) { events_.presence_changed(present); });
 }
 

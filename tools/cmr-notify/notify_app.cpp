@@ -5,7 +5,7 @@
 
 #include <sdbus-c++/Error.h>
 
-#include "client/name_watch.hpp"
+#include "name_watch.hpp"
 #include "cmrd_bus_connection.hpp"
 #include "cmrd_bus_names.hpp"
 #include "log.hpp"

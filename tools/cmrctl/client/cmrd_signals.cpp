@@ -7,7 +7,7 @@
 
 #include "client/cmrd_client.hpp"
 #include "client/cmrd_errors.hpp"
-#include "client/name_watch.hpp"
+#include "name_watch.hpp"
 #include "cmrd_bus_names.hpp"
 
 namespace cmrctl::client {
@@ -47,7 +47,7 @@ CmrdSignals::CmrdSignals(CmrdClient& client, CmrdSignalHandlers handlers)
     try {
         // The bus's own signal first: from here on no restart of cmrd can go unnoticed.
         if (handlers.owner_changed)
-            owner_ = cmrd::client::watch_name_owner(connection, cmrd::bus::service_name,
+            owner_ = cmrd::bus::watch_name_owner(connection, cmrd::bus::service_name,
                                                     guarded(std::move(handlers.owner_changed)));
         if (handlers.properties_changed)
             properties_ = connection.addMatch(

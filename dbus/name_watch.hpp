@@ -2,7 +2,7 @@
 #pragma once
 /// @file name_watch.hpp
 /// Watching a name's owner on a bus (cmrd on the system bus, the notification server on the
-/// session bus).
+/// session bus, an agent for cmrd, the card reservations for cmrd-agent).
 
 #include <functional>
 #include <string>
@@ -10,7 +10,7 @@
 #include <sdbus-c++/IConnection.h>
 #include <sdbus-c++/TypeTraits.h>
 
-namespace cmrd::client {
+namespace cmrd::bus {
 
 /// Calls @p changed(true) when @p name gets an owner (or a new one), changed(false) when it
 /// loses it (NameOwnerChanged, filtered by the bus on the name). The watch lasts as long as
@@ -18,4 +18,12 @@ namespace cmrd::client {
 [[nodiscard]] sdbus::Slot watch_name_owner(sdbus::IConnection& bus, const std::string& name,
                                            std::function<void(bool present)> changed);
 
-} // namespace cmrd::client
+/// Calls @p changed(name, new_owner) whenever a name in @p name_space (the name itself or any
+/// name below it, e.g. "org.freedesktop.ReserveDevice1") gets a new owner or loses it
+/// (new_owner ""). The watch lasts as long as the returned slot. @throws sdbus::Error.
+[[nodiscard]] sdbus::Slot
+watch_name_owners_in(sdbus::IConnection& bus, const std::string& name_space,
+                     std::function<void(const std::string& name, const std::string& new_owner)>
+                         changed);
+
+} // namespace cmrd::bus

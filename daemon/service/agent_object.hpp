@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+/// @file agent_object.hpp
+/// org.cmrd.Monitor1.AgentManager on /org/cmrd/Monitor1: where cmrd-agent registers and
+/// reports which cards its user's sound server reserved (org.cmrd.Monitor1.xml documents the
+/// methods). Checks every caller (agents/agent_policy.hpp), keeps what agents report in an
+/// agents::AgentRegistry, and forgets an agent the moment it leaves the bus.
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include "agents/agent_policy.hpp"
+#include "agents/agent_registry.hpp"
+#include "monitor1_adaptor.h"
+
+namespace cmrd::service {
+
+struct AgentHooks {
+    /// What the agents report changed (a registration, a report, an agent gone). The daemon
+    /// applies it to the devices soon, not necessarily at once (a flood of reports coalesces).
+    std::function<void()> changed;
+    /// An agent was asked to give up @p card's reservation: the devices on that card must have
+    /// closed it when this returns.
+    std::function<void(int card)> release;
+};
+
+/// Method handlers never let an exception escape (sdbus-c++ would end the process): refusals
+/// and failures become D-Bus errors with a message.
+class AgentObject final
+    : public sdbus::AdaptorInterfaces<org::cmrd::Monitor1::AgentManager_adaptor> {
+public:
+    AgentObject(sdbus::IConnection& connection, agents::AgentPolicy policy, AgentHooks hooks);
+    ~AgentObject();
+    AgentObject(const AgentObject&) = delete;
+    AgentObject& operator=(const AgentObject&) = delete;
+
+    [[nodiscard]] const agents::AgentRegistry& registry() const { return registry_; }
+
+    /// Publishes the cards cmrd wants held (PropertiesChanged when they changed).
+    void set_wanted_cards(std::vector<int> cards);
+
+private:
+    void RegisterAgent() override;
+    void UnregisterAgent() override;
+    void UpdateCards(const std::vector<sdbus::Struct<int32_t, std::string, int32_t>>& reserved,
+                     const std::vector<int32_t>& held) override;
+    void ReleaseCard(const int32_t& card) override;
+    std::vector<int32_t> WantedCards() override;
+
+    /// The calling agent's unique name; @throws sdbus::Error (AccessDenied) for a caller the
+    /// policy refuses.
+    std::string allowed_caller(const char* method);
+    void forget(const std::string& bus_name, const std::string& why);
+
+    sdbus::IConnection& connection_;
+    agents::AgentPolicy policy_;
+    AgentHooks hooks_;
+    agents::AgentRegistry registry_;
+    /// The watch of each agent's unique name: its owner going away means the agent is gone.
+    std::map<std::string, sdbus::Slot> presence_;
+    std::vector<int> wanted_;
+};
+
+} // namespace cmrd::service
