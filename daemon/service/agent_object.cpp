@@ -59,7 +59,11 @@ std::string AgentObject::allowed_caller(const char* method)
 
 void AgentObject::forget(const std::string& bus_name, const std::string& why)
 {
-    presence_.erase(bus_name);
+    // Possibly called from the watch's own handler: the slot is freed later, by collect().
+    if (const auto watch = presence_.find(bus_name); watch != presence_.end()) {
+        departed_.push_back(std::move(watch->second));
+        presence_.erase(watch);
+    }
     if (registry_.remove(bus_name)) {
         common::log(LOG_INFO, "agent " + bus_name + " " + why);
         hooks_.changed();
@@ -124,6 +128,11 @@ void AgentObject::ReleaseCard(const int32_t& card)
                                   " is wanted by another application: closing it");
         hooks_.release(card);
     });
+}
+
+void AgentObject::collect()
+{
+    departed_.clear();
 }
 
 std::vector<int32_t> AgentObject::WantedCards()

@@ -43,6 +43,10 @@ public:
     /// Publishes the cards cmrd wants held (PropertiesChanged when they changed).
     void set_wanted_cards(std::vector<int> cards);
 
+    /// Frees the watches of agents that left. Call outside bus dispatch: a watch cannot be
+    /// freed from inside its own handler, where an agent's departure is noticed.
+    void collect();
+
 private:
     void RegisterAgent() override;
     void UnregisterAgent() override;
@@ -62,6 +66,7 @@ private:
     agents::AgentRegistry registry_;
     /// The watch of each agent's unique name: its owner going away means the agent is gone.
     std::map<std::string, sdbus::Slot> presence_;
+    std::vector<sdbus::Slot> departed_; ///< watches of agents gone, freed by collect()
     std::vector<int> wanted_;
 };
 

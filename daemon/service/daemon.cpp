@@ -290,6 +290,7 @@ void Daemon::apply_agents(Clock::time_point now)
 {
     agents_changed_ = false;
     next_agent_apply_ = now + agent_apply_interval;
+    agents_->collect();
     devices_->apply_agents();
     agents_->set_wanted_cards(devices_->wanted_cards());
 }

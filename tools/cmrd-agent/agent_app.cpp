@@ -20,7 +20,8 @@ using Clock = std::chrono::steady_clock;
 constexpr auto release_timeout = std::chrono::milliseconds(900);
 /// Registration refused or failed: tried again after this long.
 constexpr auto retry_interval = std::chrono::seconds(5);
-/// A card granted to a requester that never takes its name is held for cmrd again after this.
+/// A card given up to a requester is not taken again for this long, even while its name is
+/// free: the requester may wait for the name to be free before taking it (PipeWire does).
 constexpr auto grant_expiry = std::chrono::seconds(3);
 
 bool has_owner(sdbus::IConnection& bus, const std::string& name)
@@ -169,17 +170,27 @@ void AgentApp::update_holds()
     const auto& owners = reservations_->owners();
     const std::string self = session_bus_->getUniqueName();
     for (auto it = holds_.begin(); it != holds_.end();) {
-        const auto owner = owners.find(it->first);
+        const int card = it->first;
+        const auto owner = owners.find(card);
         const bool taken_over = owner != owners.end() && owner->second.unique_name != self;
-        const auto granted = it->second->granted_at();
-        const bool unwanted = std::find(wanted_.begin(), wanted_.end(), it->first) == wanted_.end();
-        if (taken_over || (granted && now - *granted >= grant_expiry) || (unwanted && !granted))
+        const bool unwanted = std::find(wanted_.begin(), wanted_.end(), card) == wanted_.end();
+        if (it->second->granted_at()) {
+            // Granted (the reply has gone out): give the name up for the requester, which
+            // either replaces us or waits until the name is free, and leave it alone for a
+            // while so as not to snatch it back before the requester takes it.
+            cmrd::common::log(LOG_INFO, "card " + std::to_string(card) + " given up");
+            hands_off_until_[card] = now + grant_expiry;
+            retry_.arm_at(now + grant_expiry);
             it = holds_.erase(it);
-        else
+        } else if (taken_over || unwanted) {
+            it = holds_.erase(it);
+        } else {
             ++it;
+        }
     }
+    std::erase_if(hands_off_until_, [&](const auto& entry) { return entry.second <= now; });
     for (const int card : wanted_) {
-        if (holds_.contains(card) || owners.contains(card))
+        if (holds_.contains(card) || owners.contains(card) || hands_off_until_.contains(card))
             continue;
         std::unique_ptr<CardHold> hold = CardHold::try_acquire(
             *session_bus_, card,
@@ -189,10 +200,6 @@ void AgentApp::update_holds()
             holds_.emplace(card, std::move(hold));
         }
     }
-    // Granted cards wake us when they expire.
-    for (const auto& [card, hold] : holds_)
-        if (const auto granted = hold->granted_at())
-            retry_.arm_at(*granted + grant_expiry);
 }
 
 Report AgentApp::current_report() const

@@ -89,6 +89,8 @@ private:
     bool wanted_stale_ = true;
     std::vector<int> wanted_;
     std::map<int, std::unique_ptr<CardHold>> holds_;
+    /// Cards recently given up to a requester, not to be taken again before then.
+    std::map<int, std::chrono::steady_clock::time_point> hands_off_until_;
     std::optional<Report> reported_;
     std::string last_problem_; ///< logged once until it changes
     std::unique_ptr<cmrd::bus::BusEventSource> system_source_;

@@ -38,8 +38,8 @@ public:
     CardHold& operator=(const CardHold&) = delete;
 
     [[nodiscard]] int card() const { return card_; }
-    /// When the card was granted to a requester (nullopt: not granted): it stays ours until the
-    /// requester takes the name, but is no longer held for cmrd.
+    /// When the card was granted to a requester (nullopt: not granted): no longer held for cmrd;
+    /// the name is to be given up once the reply has gone out.
     [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> granted_at() const
     {
         return granted_at_;

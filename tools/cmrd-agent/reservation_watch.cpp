@@ -59,17 +59,21 @@ CardOwner ReservationWatch::describe(int card, const std::string& owner) const
     if (owner == bus_.getUniqueName())
         return described;
     try {
-        std::map<std::string, sdbus::Variant> properties;
-        sdbus::createProxy(bus_, owner, cmrd::bus::reserve_path_prefix + std::to_string(card))
-            ->callMethod("GetAll")
-            .onInterface("org.freedesktop.DBus.Properties")
-            .withTimeout(property_timeout)
-            .withArguments(std::string(cmrd::bus::reserve_interface))
-            .storeResultsTo(properties);
-        if (const auto name = properties.find("ApplicationName"); name != properties.end())
-            described.application = name->second.get<std::string>();
-        if (const auto priority = properties.find("Priority"); priority != properties.end())
-            described.priority = priority->second.get<std::int32_t>();
+        // Get, not GetAll: PipeWire's reservation objects (pw-reserve, WirePlumber) answer
+        // only Get, as the convention's reference implementation does.
+        const auto object =
+            sdbus::createProxy(bus_, owner, cmrd::bus::reserve_path_prefix + std::to_string(card));
+        const auto get = [&](const std::string& property) {
+            sdbus::Variant value;
+            object->callMethod("Get")
+                .onInterface("org.freedesktop.DBus.Properties")
+                .withTimeout(property_timeout)
+                .withArguments(std::string(cmrd::bus::reserve_interface), property)
+                .storeResultsTo(value);
+            return value;
+        };
+        described.application = get("ApplicationName").get<std::string>();
+        described.priority = get("Priority").get<std::int32_t>();
     } catch (const std::exception& e) {
         // Still reserved, only unnamed: it is reported as such.
         cmrd::common::log(LOG_INFO, "Audio" + std::to_string(card) + " is reserved by " + owner +

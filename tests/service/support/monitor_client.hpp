@@ -40,6 +40,7 @@ inline constexpr const char* root_path = "/org/cmrd/Monitor1";
 inline constexpr const char* manager_interface = "org.cmrd.Monitor1.Manager";
 inline constexpr const char* device_interface = "org.cmrd.Monitor1.Device";
 inline constexpr const char* channel_interface = "org.cmrd.Monitor1.Channel";
+inline constexpr const char* agent_manager_interface = "org.cmrd.Monitor1.AgentManager";
 
 /// AlarmRaised or AlarmCleared.
 struct AlarmSignal {

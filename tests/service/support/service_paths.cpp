@@ -24,6 +24,11 @@ std::filesystem::path cmrd_binary()
     return from_environment("CMRD");
 }
 
+std::filesystem::path cmrd_agent_binary()
+{
+    return from_environment("CMRD_AGENT");
+}
+
 std::filesystem::path source_root()
 {
     return from_environment("CMR_SOURCE_ROOT");

@@ -10,6 +10,8 @@ namespace cmrd::service::testing {
 
 /// The cmrd binary ($CMRD).
 [[nodiscard]] std::filesystem::path cmrd_binary();
+/// The cmrd-agent binary ($CMRD_AGENT).
+[[nodiscard]] std::filesystem::path cmrd_agent_binary();
 /// The project's source tree ($CMR_SOURCE_ROOT).
 [[nodiscard]] std::filesystem::path source_root();
 /// The D-Bus policy file as configured by the build ($CMRD_DBUS_POLICY).
