@@ -104,7 +104,8 @@ std::unique_ptr<CmrdRig> BusClients::rig_;
 /// The objects to look at, with the interfaces the API puts on them.
 std::vector<std::pair<std::string, std::vector<std::string>>> objects_and_interfaces()
 {
-    return {{root_path, {manager_interface, "org.freedesktop.DBus.ObjectManager"}},
+    return {{root_path,
+             {manager_interface, agent_manager_interface, "org.freedesktop.DBus.ObjectManager"}},
             {device_path("desk"), {device_interface}},
             {pair_path("desk", 1, 2), {channel_interface}}};
 }
@@ -248,6 +249,33 @@ TEST_F(BusClients, UnprivilegedUserReadsEverythingButCannotReload)
     EXPECT_EQ(log.find("configuration reloaded"), log.rfind("configuration reloaded"))
         << "more than one reload:\n"
         << log;
+}
+
+TEST_F(BusClients, OnlyRootAudioAndSeatUsersMayBeAgents)
+{
+    if (!policy_in_force_)
+        GTEST_SKIP() << "needs root: clients must run as nobody on a system-like bus";
+    // The policy lets anyone call the AgentManager (it cannot name a seat's active user);
+    // cmrd refuses nobody itself, and says so.
+    const std::size_t log_mark = rig_->cmrd().log_text().size();
+    const CommandResult refused = gdbus_call(
+        as_nobody(), root_path, std::string(agent_manager_interface) + ".RegisterAgent");
+    EXPECT_FALSE(refused.ok());
+    EXPECT_NE(refused.err.find(access_denied), std::string::npos) << refused.describe();
+    EXPECT_NE(refused.err.find("may not be an agent"), std::string::npos) << refused.describe();
+    EXPECT_TRUE(rig_->cmrd().wait_for_log("RegisterAgent refused", log_mark, 5s))
+        << rig_->cmrd().log_text();
+    const CommandResult report = busctl(as_nobody(), {"call", service_name, root_path,
+                                                      agent_manager_interface, "UpdateCards",
+                                                      "a(isi)ai", "1", "1", "x", "0", "0"});
+    EXPECT_FALSE(report.ok());
+    EXPECT_NE(report.err.find("Access denied"), std::string::npos) << report.describe();
+    // root may (busctl's connection ends after the call: cmrd forgets the agent at once).
+    const CommandResult root = busctl(
+        {}, {"call", service_name, root_path, agent_manager_interface, "RegisterAgent"});
+    EXPECT_TRUE(root.ok()) << root.describe();
+    EXPECT_TRUE(rig_->cmrd().wait_for_log("left the bus", log_mark, 5s))
+        << rig_->cmrd().log_text();
 }
 
 TEST_F(BusClients, OnlyTheCmrdUserMayOwnTheName)
