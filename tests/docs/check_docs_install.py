@@ -30,7 +30,7 @@ from install.install_checks import (build_options, meson_install,  # noqa: E402
 
 def check_pages(destdir, mandir, source_dir):
     pages = sorted(glob.glob(os.path.join(source_dir, "man", "*.[1-9]")))
-    check(len(pages) == 4, f"four man pages in man/: {[os.path.basename(p) for p in pages]}")
+    check(len(pages) == 5, f"five man pages in man/: {[os.path.basename(p) for p in pages]}")
     for page in pages:
         name, section = os.path.basename(page).rsplit(".", 1)
         relative = os.path.join(mandir, f"man{section}", f"{name}.{section}")

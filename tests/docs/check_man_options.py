@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """The man pages document what the built programs accept, so they cannot drift silently.
 
-  check_man_options.py --man-dir DIR --cmrctl EXE --cmrd EXE --cmr-notify EXE
+  check_man_options.py --man-dir DIR --cmrctl EXE --cmrd EXE --cmr-notify EXE --cmrd-agent EXE
                        --config-example cmrd.toml
 
 The options are read from the `--help` output of the BUILT binaries (CLI11's layout: an
 "Options:" block of "  -h,--help ..." lines, a "Subcommands:" block of "  name  text" lines).
-- cmrd(8), cmr-notify(1): every option appears in OPTIONS, and SYNOPSIS lists exactly the
+- cmrd(8), cmr-notify(1), cmrd-agent(1): every option appears in OPTIONS, and SYNOPSIS lists exactly the
   options that are not -h/--help/--version.
 - cmrctl(1): every subcommand has its section under COMMANDS and its synopsis; each
   subcommand's options appear in its section or under COMMON OPTIONS, and its synopsis lists
@@ -250,11 +250,13 @@ def main():
     parser.add_argument("--cmrctl", required=True)
     parser.add_argument("--cmrd", required=True)
     parser.add_argument("--cmr-notify", required=True)
+    parser.add_argument("--cmrd-agent", required=True)
     parser.add_argument("--config-example", required=True)
     args = parser.parse_args()
 
     check_program(os.path.join(args.man_dir, "cmrd.8"), [args.cmrd], "cmrd")
     check_program(os.path.join(args.man_dir, "cmr-notify.1"), [args.cmr_notify], "cmr-notify")
+    check_program(os.path.join(args.man_dir, "cmrd-agent.1"), [args.cmrd_agent], "cmrd-agent")
     check_cmrctl(os.path.join(args.man_dir, "cmrctl.1"), args.cmrctl)
     check_config_page(os.path.join(args.man_dir, "cmrd.toml.5"), args.config_example)
     return exit_status()
