@@ -12,13 +12,14 @@ namespace cmrd::bus {
 
 namespace {
 
-const std::string owner_changed_rule = "type='signal',sender='org.freedesktop.DBus',"
-                                       "path='/org/freedesktop/DBus',"
-                                       "interface='org.freedesktop.DBus',member='NameOwnerChanged',";
+const std::string owner_changed_rule =
+    "type='signal',sender='org.freedesktop.DBus',"
+    "path='/org/freedesktop/DBus',"
+    "interface='org.freedesktop.DBus',member='NameOwnerChanged',";
 
-sdbus::Slot add_owner_match(
-    sdbus::IConnection& bus, const std::string& rule, const std::string& what,
-    std::function<void(const std::string& name, const std::string& new_owner)> changed)
+sdbus::Slot
+add_owner_match(sdbus::IConnection& bus, const std::string& rule, const std::string& what,
+                std::function<void(const std::string& name, const std::string& new_owner)> changed)
 {
     return bus.addMatch(rule, [changed = std::move(changed), what](sdbus::Message& message) {
         // Runs inside sd-bus's dispatch: nothing may escape from here.
@@ -47,10 +48,9 @@ sdbus::Slot watch_name_owner(sdbus::IConnection& bus, const std::string& name,
                            });
 }
 
-sdbus::Slot
-watch_name_owners_in(sdbus::IConnection& bus, const std::string& name_space,
-                     std::function<void(const std::string& name, const std::string& new_owner)>
-                         changed)
+sdbus::Slot watch_name_owners_in(
+    sdbus::IConnection& bus, const std::string& name_space,
+    std::function<void(const std::string& name, const std::string& new_owner)> changed)
 {
     return add_owner_match(bus, owner_changed_rule + "arg0namespace='" + name_space + "'",
                            name_space, std::move(changed));

@@ -21,9 +21,8 @@ namespace cmrd::bus {
 /// Calls @p changed(name, new_owner) whenever a name in @p name_space (the name itself or any
 /// name below it, e.g. "org.freedesktop.ReserveDevice1") gets a new owner or loses it
 /// (new_owner ""). The watch lasts as long as the returned slot. @throws sdbus::Error.
-[[nodiscard]] sdbus::Slot
-watch_name_owners_in(sdbus::IConnection& bus, const std::string& name_space,
-                     std::function<void(const std::string& name, const std::string& new_owner)>
-                         changed);
+[[nodiscard]] sdbus::Slot watch_name_owners_in(
+    sdbus::IConnection& bus, const std::string& name_space,
+    std::function<void(const std::string& name, const std::string& new_owner)> changed);
 
 } // namespace cmrd::bus

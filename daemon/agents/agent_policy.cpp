@@ -27,8 +27,7 @@ AgentPolicy::AgentPolicy() : AgentPolicy(common::group_id("audio"), has_active_s
 
 AgentPolicy::AgentPolicy(std::optional<gid_t> audio_group, std::function<bool(uid_t)> seat_active)
     : audio_group_(audio_group), seat_active_(std::move(seat_active))
-{
-}
+{}
 
 std::optional<std::string> AgentPolicy::refusal(uid_t uid) const
 {

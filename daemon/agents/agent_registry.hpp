@@ -33,16 +33,16 @@ struct Reservation {
     int card = -1;
     std::string application; ///< its ApplicationName, e.g. "WirePlumber"
     std::int32_t priority = 0;
-    std::string user;        ///< whose session bus it is on (the reporting agent's user)
+    std::string user; ///< whose session bus it is on (the reporting agent's user)
 
     bool operator==(const Reservation&) const = default;
 };
 
 /// What the agents say about one card.
 struct CardView {
-    bool any_agent = false;                 ///< at least one agent is registered
-    std::optional<Reservation> reserved;    ///< held by another application (highest priority)
-    bool held_for_cmrd = false;             ///< an agent holds the reservation for cmrd
+    bool any_agent = false;              ///< at least one agent is registered
+    std::optional<Reservation> reserved; ///< held by another application (highest priority)
+    bool held_for_cmrd = false;          ///< an agent holds the reservation for cmrd
 
     bool operator==(const CardView&) const = default;
 };

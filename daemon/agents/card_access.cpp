@@ -32,9 +32,9 @@ std::optional<capture::Standby> standby_for(capture::AccessMode mode, int card,
     }
     if (mode == AccessMode::exclusive || !view.any_agent || view.held_for_cmrd)
         return std::nullopt;
-    return capture::Standby{CaptureState::busy,
-                            "waiting for cmrd-agent to reserve " + name + " for cmrd (access = " +
-                                std::string(capture::to_string(mode)) + ")"};
+    return capture::Standby{CaptureState::busy, "waiting for cmrd-agent to reserve " + name +
+                                                    " for cmrd (access = " +
+                                                    std::string(capture::to_string(mode)) + ")"};
 }
 
 } // namespace cmrd::agents

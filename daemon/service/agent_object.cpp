@@ -78,10 +78,11 @@ void AgentObject::RegisterAgent()
             return;
         const uid_t uid = getObject().getCurrentlyProcessedMessage()->getCredsUid();
         registry_.add(caller, uid, common::user_name(uid));
-        presence_[caller] = bus::watch_name_owner(connection_, caller, [this, caller](bool present) {
-            if (!present)
-                forget(caller, "left the bus");
-        });
+        presence_[caller] =
+            bus::watch_name_owner(connection_, caller, [this, caller](bool present) {
+                if (!present)
+                    forget(caller, "left the bus");
+            });
         // An agent that left before the watch was in place would never be forgotten.
         bool still_there = false;
         sdbus::createProxy(connection_, "org.freedesktop.DBus", "/org/freedesktop/DBus")
@@ -113,7 +114,8 @@ void AgentObject::UpdateCards(
             throw agents::ReportError("too many reservations");
         std::vector<agents::Reservation> report;
         for (const auto& entry : reserved)
-            report.push_back(agents::Reservation{entry.get<0>(), entry.get<1>(), entry.get<2>(), {}});
+            report.push_back(
+                agents::Reservation{entry.get<0>(), entry.get<1>(), entry.get<2>(), {}});
         registry_.update(caller, std::move(report), std::vector<int>(held.begin(), held.end()));
         hooks_.changed();
     });

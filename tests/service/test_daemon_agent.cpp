@@ -18,8 +18,8 @@
 #include <thread>
 
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <sdbus-c++/sdbus-c++.h>
+#include <signal.h>
 
 #include "cmrd_rig.hpp"
 #include "scratch_dir.hpp"
@@ -103,10 +103,9 @@ protected:
 
     /// Waits until the Device's State is @p state. @return whether it became so.
     static ::testing::AssertionResult state_becomes(const std::string& state,
-                                                   Clock::duration timeout)
+                                                    Clock::duration timeout)
     {
-        if (client().wait_for([&](const Recording&) { return device("State") == state; },
-                              timeout))
+        if (client().wait_for([&](const Recording&) { return device("State") == state; }, timeout))
             return ::testing::AssertionSuccess();
         return ::testing::AssertionFailure()
                << "State " << device("State") << " (LastError \"" << device("LastError")
@@ -119,11 +118,9 @@ protected:
     {
         for (const auto since = Clock::now(); Clock::now() - since < period;) {
             if (const std::string now = device("State"); now != state)
-                return ::testing::AssertionFailure() << "State " << now << " after "
-                                                     << std::chrono::duration<double>(
-                                                            Clock::now() - since)
-                                                            .count()
-                                                     << " s";
+                return ::testing::AssertionFailure()
+                       << "State " << now << " after "
+                       << std::chrono::duration<double>(Clock::now() - since).count() << " s";
             std::this_thread::sleep_for(200ms);
         }
         return ::testing::AssertionSuccess();
@@ -142,12 +139,12 @@ protected:
     ChildProcess& reserve(const std::string& application, std::int64_t priority,
                           const std::filesystem::path& log, bool request_release = false)
     {
-        std::vector<std::string> argv{"pw-reserve", "-n", reservation, "-a", application, "-p",
-                                      std::to_string(priority)};
+        std::vector<std::string> argv{
+            "pw-reserve", "-n", reservation, "-a", application, "-p", std::to_string(priority)};
         if (request_release)
             argv.emplace_back("-r");
-        reservers_.push_back(std::make_unique<ChildProcess>(ChildOptions{
-            argv, {{"DBUS_SESSION_BUS_ADDRESS", studio_->session.address()}}, log}));
+        reservers_.push_back(std::make_unique<ChildProcess>(
+            ChildOptions{argv, {{"DBUS_SESSION_BUS_ADDRESS", studio_->session.address()}}, log}));
         return *reservers_.back();
     }
 
@@ -223,13 +220,12 @@ TEST_F(Agent, YieldGivesTheCardUpWithinASecondOfARequestAndTakesItBackAfter)
     ASSERT_TRUE(granted) << read_text_file(log) << "\nagent:\n" << agent_log();
     std::printf("request granted after %.0f ms\n",
                 std::chrono::duration<double, std::milli>(*granted).count());
-    EXPECT_LE(*granted, grant_limit) << "granted after "
-                                     << std::chrono::duration<double>(*granted).count() << " s";
+    EXPECT_LE(*granted, grant_limit)
+        << "granted after " << std::chrono::duration<double>(*granted).count() << " s";
     // cmrd closed the card before the grant: the requester can open it at once.
     EXPECT_NE(device("State"), "running");
-    const CommandResult recording = run_command(
-        {"arecord", "-q", "-D", "sim8", "-f", "S32_LE", "-c", "8", "-r", "48000", "-d", "1",
-         "/dev/null"});
+    const CommandResult recording = run_command({"arecord", "-q", "-D", "sim8", "-f", "S32_LE",
+                                                 "-c", "8", "-r", "48000", "-d", "1", "/dev/null"});
     EXPECT_TRUE(recording.ok()) << recording.describe();
     EXPECT_TRUE(state_becomes("busy", follow_timeout));
     EXPECT_TRUE(client().wait_for(
@@ -289,7 +285,9 @@ TEST_F(Agent, HostileReportsAreRefusedOrContained)
     // Reports before registering, cards out of range, too many entries: refused.
     EXPECT_EQ(error_of([&] { update({}, {}); }), "org.freedesktop.DBus.Error.InvalidArgs");
     manager->callMethod("RegisterAgent").onInterface(agent_manager_interface);
-    EXPECT_EQ(error_of([&] { update({{99, "x", 0}}, {}); }),
+    EXPECT_EQ(error_of([&] {
+                  update({{99, "x", 0}}, {});
+              }),
               "org.freedesktop.DBus.Error.InvalidArgs");
     EXPECT_EQ(error_of([&] { update({}, std::vector<std::int32_t>(33, 1)); }),
               "org.freedesktop.DBus.Error.InvalidArgs");

@@ -258,24 +258,23 @@ TEST_F(BusClients, OnlyRootAudioAndSeatUsersMayBeAgents)
     // The policy lets anyone call the AgentManager (it cannot name a seat's active user);
     // cmrd refuses nobody itself, and says so.
     const std::size_t log_mark = rig_->cmrd().log_text().size();
-    const CommandResult refused = gdbus_call(
-        as_nobody(), root_path, std::string(agent_manager_interface) + ".RegisterAgent");
+    const CommandResult refused =
+        gdbus_call(as_nobody(), root_path, std::string(agent_manager_interface) + ".RegisterAgent");
     EXPECT_FALSE(refused.ok());
     EXPECT_NE(refused.err.find(access_denied), std::string::npos) << refused.describe();
     EXPECT_NE(refused.err.find("may not be an agent"), std::string::npos) << refused.describe();
     EXPECT_TRUE(rig_->cmrd().wait_for_log("RegisterAgent refused", log_mark, 5s))
         << rig_->cmrd().log_text();
-    const CommandResult report = busctl(as_nobody(), {"call", service_name, root_path,
-                                                      agent_manager_interface, "UpdateCards",
-                                                      "a(isi)ai", "1", "1", "x", "0", "0"});
+    const CommandResult report =
+        busctl(as_nobody(), {"call", service_name, root_path, agent_manager_interface,
+                             "UpdateCards", "a(isi)ai", "1", "1", "x", "0", "0"});
     EXPECT_FALSE(report.ok());
     EXPECT_NE(report.err.find("Access denied"), std::string::npos) << report.describe();
     // root may (busctl's connection ends after the call: cmrd forgets the agent at once).
-    const CommandResult root = busctl(
-        {}, {"call", service_name, root_path, agent_manager_interface, "RegisterAgent"});
+    const CommandResult root =
+        busctl({}, {"call", service_name, root_path, agent_manager_interface, "RegisterAgent"});
     EXPECT_TRUE(root.ok()) << root.describe();
-    EXPECT_TRUE(rig_->cmrd().wait_for_log("left the bus", log_mark, 5s))
-        << rig_->cmrd().log_text();
+    EXPECT_TRUE(rig_->cmrd().wait_for_log("left the bus", log_mark, 5s)) << rig_->cmrd().log_text();
 }
 
 TEST_F(BusClients, OnlyTheCmrdUserMayOwnTheName)

@@ -7,9 +7,9 @@
 #include <sdbus-c++/Error.h>
 
 #include "bus_figures.hpp"
-#include "name_watch.hpp"
 #include "cmrd_bus_names.hpp"
 #include "log.hpp"
+#include "name_watch.hpp"
 
 namespace cmrnotify {
 namespace {

@@ -9,9 +9,9 @@
 #include <sdbus-c++/Error.h>
 #include <sdbus-c++/Types.h>
 
-#include "name_watch.hpp"
 #include "cmrd_bus_names.hpp"
 #include "log.hpp"
+#include "name_watch.hpp"
 
 namespace cmrnotify {
 
@@ -41,7 +41,7 @@ NotificationsClient::NotificationsClient(sdbus::IConnection& bus, NotificationsE
     proxy_->finishRegistration();
     name_watch_ =
         cmrd::bus::watch_name_owner(bus, cmrd::bus::notifications_service,
-                                       [this](bool present) { events_.presence_changed(present); });
+                                    [this](bool present) { events_.presence_changed(present); });
 }
 
 NotificationsClient::~NotificationsClient() = default;

@@ -5,10 +5,10 @@
 
 #include <sdbus-c++/Error.h>
 
-#include "name_watch.hpp"
 #include "cmrd_bus_connection.hpp"
 #include "cmrd_bus_names.hpp"
 #include "log.hpp"
+#include "name_watch.hpp"
 
 namespace cmrnotify {
 namespace {

@@ -154,9 +154,8 @@ bool AgentApp::release_to_requester(int card, std::int32_t priority)
             // cmrd is not there, so it holds nothing: the card is the requester's.
             return true;
         }
-        cmrd::common::log(LOG_WARNING, "cmrd did not confirm closing card " +
-                                           std::to_string(card) + " (" + e.getMessage() +
-                                           "): the request is refused");
+        cmrd::common::log(LOG_WARNING, "cmrd did not confirm closing card " + std::to_string(card) +
+                                           " (" + e.getMessage() + "): the request is refused");
         return false;
     } catch (const std::exception& e) {
         cmrd::common::log(LOG_ERR, std::string("ReleaseCard: ") + e.what());
@@ -192,9 +191,10 @@ void AgentApp::update_holds()
     for (const int card : wanted_) {
         if (holds_.contains(card) || owners.contains(card) || hands_off_until_.contains(card))
             continue;
-        std::unique_ptr<CardHold> hold = CardHold::try_acquire(
-            *session_bus_, card,
-            [this](int c, std::int32_t priority) { return release_to_requester(c, priority); });
+        std::unique_ptr<CardHold> hold =
+            CardHold::try_acquire(*session_bus_, card, [this](int c, std::int32_t priority) {
+                return release_to_requester(c, priority);
+            });
         if (hold) {
             cmrd::common::log(LOG_INFO, "holding card " + std::to_string(card) + " for cmrd");
             holds_.emplace(card, std::move(hold));

@@ -25,8 +25,7 @@ inline constexpr std::int32_t hold_priority = std::numeric_limits<std::int32_t>:
 /// What a RequestRelease for the card gets: true once cmrd has closed the card.
 using ReleaseRequest = std::function<bool(int card, std::int32_t priority)>;
 
-class CardHold final
-    : public sdbus::AdaptorInterfaces<org::freedesktop::ReserveDevice1_adaptor> {
+class CardHold final : public sdbus::AdaptorInterfaces<org::freedesktop::ReserveDevice1_adaptor> {
 public:
     /// Takes Audio<N> if no one holds it (no queueing, replaceable by whoever is granted it).
     /// @return nullptr when someone else holds it. @throws sdbus::Error when the bus fails.

@@ -13,7 +13,8 @@ namespace cmrdagent {
 int card_of_reservation(const std::string& name)
 {
     const std::string prefix = cmrd::bus::reserve_name_prefix;
-    if (!name.starts_with(prefix) || name.size() == prefix.size() || name.size() > prefix.size() + 2)
+    if (!name.starts_with(prefix) || name.size() == prefix.size() ||
+        name.size() > prefix.size() + 2)
         return -1;
     int card = -1;
     const char* first = name.data() + prefix.size();

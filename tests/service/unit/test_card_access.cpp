@@ -75,8 +75,7 @@ TEST(CardAccess, NoModeOpensACardAnotherApplicationReserved)
     const auto shared = standby_for(AccessMode::automatic, 1, reserved_by("WirePlumber", -20));
     ASSERT_TRUE(shared);
     EXPECT_EQ(shared->state, CaptureState::shared);
-    EXPECT_NE(shared->reason.find("WirePlumber (priority -20, alice's session)"),
-              std::string::npos)
+    EXPECT_NE(shared->reason.find("WirePlumber (priority -20, alice's session)"), std::string::npos)
         << shared->reason;
     for (const AccessMode mode : {AccessMode::yield, AccessMode::exclusive}) {
         const auto busy = standby_for(mode, 1, reserved_by("Jack audio server", 2147483647));

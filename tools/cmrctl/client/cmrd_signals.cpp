@@ -7,8 +7,8 @@
 
 #include "client/cmrd_client.hpp"
 #include "client/cmrd_errors.hpp"
-#include "name_watch.hpp"
 #include "cmrd_bus_names.hpp"
+#include "name_watch.hpp"
 
 namespace cmrctl::client {
 namespace {
@@ -48,7 +48,7 @@ CmrdSignals::CmrdSignals(CmrdClient& client, CmrdSignalHandlers handlers)
         // The bus's own signal first: from here on no restart of cmrd can go unnoticed.
         if (handlers.owner_changed)
             owner_ = cmrd::bus::watch_name_owner(connection, cmrd::bus::service_name,
-                                                    guarded(std::move(handlers.owner_changed)));
+                                                 guarded(std::move(handlers.owner_changed)));
         if (handlers.properties_changed)
             properties_ = connection.addMatch(
                 properties_rule(),
