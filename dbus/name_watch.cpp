@@ -4,6 +4,7 @@
 #include <exception>
 
 #include <sdbus-c++/Error.h>
+#include <sdbus-c++/IProxy.h>
 #include <sdbus-c++/Message.h>
 
 #include "log.hpp"
@@ -36,6 +37,17 @@ add_owner_match(sdbus::IConnection& bus, const std::string& rule, const std::str
 }
 
 } // namespace
+
+bool has_owner(sdbus::IConnection& bus, const std::string& name)
+{
+    bool owned = false;
+    sdbus::createProxy(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus")
+        ->callMethod("NameHasOwner")
+        .onInterface("org.freedesktop.DBus")
+        .withArguments(name)
+        .storeResultsTo(owned);
+    return owned;
+}
 
 sdbus::Slot watch_name_owner(sdbus::IConnection& bus, const std::string& name,
                              std::function<void(bool present)> changed)

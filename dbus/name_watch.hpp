@@ -18,6 +18,9 @@ namespace cmrd::bus {
 [[nodiscard]] sdbus::Slot watch_name_owner(sdbus::IConnection& bus, const std::string& name,
                                            std::function<void(bool present)> changed);
 
+/// Whether @p name has an owner now (org.freedesktop.DBus.NameHasOwner). @throws sdbus::Error.
+[[nodiscard]] bool has_owner(sdbus::IConnection& bus, const std::string& name);
+
 /// Calls @p changed(name, new_owner) whenever a name in @p name_space (the name itself or any
 /// name below it, e.g. "org.freedesktop.ReserveDevice1") gets a new owner or loses it
 /// (new_owner ""). The watch lasts as long as the returned slot. @throws sdbus::Error.

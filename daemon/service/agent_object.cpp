@@ -84,13 +84,7 @@ void AgentObject::RegisterAgent()
                     forget(caller, "left the bus");
             });
         // An agent that left before the watch was in place would never be forgotten.
-        bool still_there = false;
-        sdbus::createProxy(connection_, "org.freedesktop.DBus", "/org/freedesktop/DBus")
-            ->callMethod("NameHasOwner")
-            .onInterface("org.freedesktop.DBus")
-            .withArguments(caller)
-            .storeResultsTo(still_there);
-        if (!still_there) {
+        if (!bus::has_owner(connection_, caller)) {
             forget(caller, "left the bus while registering");
             return;
         }

@@ -24,17 +24,6 @@ constexpr auto retry_interval = std::chrono::seconds(5);
 /// free: the requester may wait for the name to be free before taking it (PipeWire does).
 constexpr auto grant_expiry = std::chrono::seconds(3);
 
-bool has_owner(sdbus::IConnection& bus, const std::string& name)
-{
-    bool owned = false;
-    sdbus::createProxy(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus")
-        ->callMethod("NameHasOwner")
-        .onInterface("org.freedesktop.DBus")
-        .withArguments(name)
-        .storeResultsTo(owned);
-    return owned;
-}
-
 } // namespace
 
 AgentManagerProxy::AgentManagerProxy(sdbus::IConnection& bus, std::function<void()> wanted_changed)
@@ -87,7 +76,7 @@ AgentApp::AgentApp(const Options& options)
             reported_.reset();
             wanted_stale_ = true;
         });
-    cmrd_present_ = has_owner(*system_bus_, cmrd::bus::service_name);
+    cmrd_present_ = cmrd::bus::has_owner(*system_bus_, cmrd::bus::service_name);
     system_source_ = std::make_unique<cmrd::bus::BusEventSource>(loop_, *system_bus_);
     session_source_ = std::make_unique<cmrd::bus::BusEventSource>(loop_, *session_bus_);
     retry_ = cmrd::common::Timer(loop_, [] {}); // reconcile() runs after it
