@@ -44,6 +44,8 @@ cmrd_build() {
 cmrd_build_suites() {
     local dir=$1; shift
     local targets
+    # Reconfigure first if meson.build changed, so that the introspection is current.
+    ninja -C "$dir" build.ninja >/dev/null || return 1
     mapfile -t targets < <(meson introspect --tests --targets "$dir" | python3 -c '
 import json, os, sys
 info = json.load(sys.stdin)

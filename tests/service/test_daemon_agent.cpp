@@ -224,9 +224,13 @@ TEST_F(Agent, YieldGivesTheCardUpWithinASecondOfARequestAndTakesItBackAfter)
         << "granted after " << std::chrono::duration<double>(*granted).count() << " s";
     // cmrd closed the card before the grant: the requester can open it at once.
     EXPECT_NE(device("State"), "running");
-    const CommandResult recording = run_command({"arecord", "-q", "-D", "sim8", "-f", "S32_LE",
-                                                 "-c", "8", "-r", "48000", "-d", "1", "/dev/null"});
-    EXPECT_TRUE(recording.ok()) << recording.describe();
+    // (arecord is not instrumented: it cannot load a sanitizer build of the plugin.)
+    if (!cmr::sim::sanitizer_build) {
+        const CommandResult recording =
+            run_command({"arecord", "-q", "-D", "sim8", "-f", "S32_LE", "-c", "8", "-r", "48000",
+                         "-d", "1", "/dev/null"});
+        EXPECT_TRUE(recording.ok()) << recording.describe();
+    }
     EXPECT_TRUE(state_becomes("busy", follow_timeout));
     EXPECT_TRUE(client().wait_for(
         [&](const Recording&) {
