@@ -107,6 +107,7 @@ void AgentObject::UpdateCards(
         if (reserved.size() > agents::max_entries)
             throw agents::ReportError("too many reservations");
         std::vector<agents::Reservation> report;
+        report.reserve(reserved.size());
         for (const auto& entry : reserved)
             report.push_back(
                 agents::Reservation{entry.get<0>(), entry.get<1>(), entry.get<2>(), {}});
