@@ -91,4 +91,8 @@ struct CaptureConfig {
     cmr::AnalyzerConfig analysis;
 };
 
+/// The ALSA card @p config's PCM belongs to: card_index when known, else resolved from a hw: or
+/// plughw: name (the card must exist); -1 for a PCM of no card (a plugin).
+[[nodiscard]] int card_of(const CaptureConfig& config);
+
 } // namespace cmrd::capture

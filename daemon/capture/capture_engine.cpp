@@ -51,11 +51,7 @@ void validate(const CaptureConfig& config)
 /// `exclusive` yields to no one, and a PCM of no known card cannot tell whom to yield to.
 int card_to_yield(const CaptureConfig& config)
 {
-    if (config.access == AccessMode::exclusive)
-        return -1;
-    if (config.card_index >= 0)
-        return config.card_index;
-    return devices::card_index_of_pcm(config.pcm).value_or(-1);
+    return config.access == AccessMode::exclusive ? -1 : card_of(config);
 }
 
 } // namespace

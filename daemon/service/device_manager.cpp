@@ -6,7 +6,6 @@
 #include <set>
 
 #include "agents/card_access.hpp"
-#include "devices/pcm_holders.hpp"
 #include "log.hpp"
 #include "service/device_plan.hpp"
 
@@ -81,30 +80,12 @@ void DeviceManager::start(const std::string& name, PlannedDevice& planned)
     }
 }
 
-namespace {
-
-/// The ALSA card a device's PCM belongs to, -1 for a PCM of no card (a plugin).
-int card_of(const capture::CaptureConfig& capture)
-{
-    if (capture.card_index >= 0)
-        return capture.card_index;
-    return devices::card_index_of_pcm(capture.pcm).value_or(-1);
-}
-
-} // namespace
-
-void DeviceManager::use_agents(const agents::AgentRegistry& agents)
-{
-    agents_ = &agents;
-    apply_agents();
-}
-
 std::optional<capture::Standby>
 DeviceManager::standby_for(const capture::CaptureConfig& capture) const
 {
     if (agents_ == nullptr)
         return std::nullopt;
-    const int card = card_of(capture);
+    const int card = capture::card_of(capture);
     return agents::standby_for(capture.access, card, agents_->view(card));
 }
 
@@ -119,7 +100,7 @@ std::vector<int> DeviceManager::wanted_cards() const
     std::set<int> cards;
     for (const auto& [name, device] : running_) {
         const capture::CaptureConfig& capture = device->capture_config();
-        const int card = card_of(capture);
+        const int card = capture::card_of(capture);
         if (card < 0 || (capture.access != capture::AccessMode::yield &&
                          capture.access != capture::AccessMode::automatic))
             continue;
