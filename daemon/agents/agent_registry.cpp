@@ -34,13 +34,13 @@ std::string clean_name(const std::string& text)
     return out;
 }
 
-void AgentRegistry::add(const std::string& bus_name, uid_t uid, const std::string& user)
+void AgentRegistry::add(const std::string& bus_name, const std::string& user)
 {
     if (agents_.contains(bus_name))
         return;
     if (agents_.size() >= max_agents)
         throw ReportError("too many agents (" + std::to_string(max_agents) + " registered)");
-    agents_[bus_name] = Agent{uid, clean_name(user), {}, {}};
+    agents_[bus_name] = Agent{clean_name(user), {}, {}};
 }
 
 bool AgentRegistry::remove(const std::string& bus_name)

@@ -18,8 +18,6 @@
 #include <string>
 #include <vector>
 
-#include <sys/types.h>
-
 namespace cmrd::agents {
 
 /// ALSA cards are numbered 0 to 31 (SNDRV_CARDS).
@@ -55,13 +53,12 @@ public:
 
 class AgentRegistry {
 public:
-    /// Registers @p bus_name (the agent's unique name) for @p uid / @p user. Idempotent.
+    /// Registers @p bus_name (the agent's unique name), which runs as @p user. Idempotent.
     /// @throws ReportError when max_agents others are registered.
-    void add(const std::string& bus_name, uid_t uid, const std::string& user);
+    void add(const std::string& bus_name, const std::string& user);
     /// Forgets the agent and everything it reported. @return whether it was registered.
     bool remove(const std::string& bus_name);
     [[nodiscard]] bool contains(const std::string& bus_name) const;
-    [[nodiscard]] std::size_t size() const { return agents_.size(); }
 
     /// Replaces the agent's report. Names are cut to max_name_length and stripped of control
     /// characters. @throws ReportError (the previous report stays) for a card out of range,
@@ -75,7 +72,6 @@ public:
 
 private:
     struct Agent {
-        uid_t uid = 0;
         std::string user;
         std::vector<Reservation> reserved;
         std::set<int> held;

@@ -43,18 +43,18 @@ AgentObject::~AgentObject()
     unregisterAdaptor();
 }
 
-std::string AgentObject::allowed_caller(const char* method)
+AgentObject::Caller AgentObject::allowed_caller(const char* method)
 {
     const sdbus::Message* call = getObject().getCurrentlyProcessedMessage();
     if (call == nullptr)
         throw sdbus::Error(bus::error_failed, "no caller to check");
-    const uid_t uid = call->getCredsUid();
-    if (const std::optional<std::string> refusal = policy_.refusal(uid)) {
+    Caller caller{call->getSender(), call->getCredsUid()};
+    if (const std::optional<std::string> refusal = policy_.refusal(caller.uid)) {
         common::log(LOG_NOTICE,
-                    std::string(method) + " refused to " + call->getSender() + ": " + *refusal);
+                    std::string(method) + " refused to " + caller.bus_name + ": " + *refusal);
         throw sdbus::Error(bus::error_access_denied, *refusal);
     }
-    return call->getSender();
+    return caller;
 }
 
 void AgentObject::forget(const std::string& bus_name, const std::string& why)
@@ -73,29 +73,30 @@ void AgentObject::forget(const std::string& bus_name, const std::string& why)
 void AgentObject::RegisterAgent()
 {
     guarded("RegisterAgent", [&] {
-        const std::string caller = allowed_caller("RegisterAgent");
-        if (registry_.contains(caller))
+        const Caller caller = allowed_caller("RegisterAgent");
+        const std::string& name = caller.bus_name;
+        if (registry_.contains(name))
             return;
-        const uid_t uid = getObject().getCurrentlyProcessedMessage()->getCredsUid();
-        registry_.add(caller, uid, common::user_name(uid));
-        presence_[caller] =
-            bus::watch_name_owner(connection_, caller, [this, caller](bool present) {
-                if (!present)
-                    forget(caller, "left the bus");
-            });
+        const std::string user = common::user_name(caller.uid);
+        registry_.add(name, user);
+        presence_[name] = bus::watch_name_owner(connection_, name, [this, name](bool present) {
+            if (!present)
+                forget(name, "left the bus");
+        });
         // An agent that left before the watch was in place would never be forgotten.
-        if (!bus::has_owner(connection_, caller)) {
-            forget(caller, "left the bus while registering");
+        if (!bus::has_owner(connection_, name)) {
+            forget(name, "left the bus while registering");
             return;
         }
-        common::log(LOG_INFO, "agent " + caller + " of " + common::user_name(uid) + " registered");
+        common::log(LOG_INFO, "agent " + name + " of " + user + " registered");
         hooks_.changed();
     });
 }
 
 void AgentObject::UnregisterAgent()
 {
-    guarded("UnregisterAgent", [&] { forget(allowed_caller("UnregisterAgent"), "unregistered"); });
+    guarded("UnregisterAgent",
+            [&] { forget(allowed_caller("UnregisterAgent").bus_name, "unregistered"); });
 }
 
 void AgentObject::UpdateCards(
@@ -103,9 +104,8 @@ void AgentObject::UpdateCards(
     const std::vector<int32_t>& held)
 {
     guarded("UpdateCards", [&] {
-        const std::string caller = allowed_caller("UpdateCards");
-        if (reserved.size() > agents::max_entries)
-            throw agents::ReportError("too many reservations");
+        const std::string caller = allowed_caller("UpdateCards").bus_name;
+        // The registry checks the report (lengths, cards) and refuses it whole.
         std::vector<agents::Reservation> report;
         report.reserve(reserved.size());
         for (const auto& entry : reserved)
@@ -119,7 +119,7 @@ void AgentObject::UpdateCards(
 void AgentObject::ReleaseCard(const int32_t& card)
 {
     guarded("ReleaseCard", [&] {
-        const std::string caller = allowed_caller("ReleaseCard");
+        const std::string caller = allowed_caller("ReleaseCard").bus_name;
         registry_.release(caller, card);
         common::log(LOG_INFO, "card " + std::to_string(card) +
                                   " is wanted by another application: closing it");

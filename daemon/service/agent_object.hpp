@@ -55,9 +55,13 @@ private:
     void ReleaseCard(const int32_t& card) override;
     std::vector<int32_t> WantedCards() override;
 
-    /// The calling agent's unique name; @throws sdbus::Error (AccessDenied) for a caller the
-    /// policy refuses.
-    std::string allowed_caller(const char* method);
+    /// Who calls the method being handled, from the bus daemon's credentials.
+    struct Caller {
+        std::string bus_name; ///< its unique name
+        uid_t uid = 0;
+    };
+    /// The caller of @p method; @throws sdbus::Error (AccessDenied) for one the policy refuses.
+    Caller allowed_caller(const char* method);
     void forget(const std::string& bus_name, const std::string& why);
 
     sdbus::IConnection& connection_;

@@ -72,7 +72,7 @@ Daemon::Daemon(Options options)
     devices_ = std::make_unique<DeviceManager>(*bus_);
     devices_->use_agents(agents_->registry());
     devices_->apply(config_);
-    agents_->set_wanted_cards(devices_->wanted_cards());
+    agents_changed_ = true; // the first housekeeping publishes the wanted cards
 
     // The udev monitor exists before the enumeration (CardWatcher's constructor), so no card
     // slips between the two. Without udev, static devices still work.
@@ -305,7 +305,6 @@ void Daemon::housekeeping()
     if (now >= next_reopen_check_) {
         devices_->reopen_gone(now, reopen_after);
         devices_->check_holders();
-        agents_->set_wanted_cards(devices_->wanted_cards()); // devices come and go
         next_reopen_check_ = now + std::chrono::seconds(1);
     }
     if (agents_changed_ && now >= next_agent_apply_)

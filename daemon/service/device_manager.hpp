@@ -42,9 +42,9 @@ public:
         return running_;
     }
 
-    /// Decides with what @p agents report (it must outlive the manager) whether each device may
-    /// open its card (agents/card_access.hpp), from now on and for devices started later.
-    void use_agents(const agents::AgentRegistry& agents);
+    /// Decides with what @p agents report (it must outlive the manager) whether each device it
+    /// starts may open its card (agents/card_access.hpp). Call before apply().
+    void use_agents(const agents::AgentRegistry& agents) { agents_ = &agents; }
     /// Brings every device up to date with what the agents report; a device that must leave
     /// its card has closed it when this returns.
     void apply_agents();

@@ -66,7 +66,7 @@ AgentApp::AgentApp(const Options& options)
       system_bus_(cmrd::bus::connect_bus(options.system_bus)),
       session_bus_(cmrd::bus::connect_bus(options.session_bus))
 {
-    reservations_ = std::make_unique<ReservationWatch>(*session_bus_, [] {});
+    reservations_ = std::make_unique<ReservationWatch>(*session_bus_);
     cmrd_ = std::make_unique<AgentManagerProxy>(*system_bus_, [this] { wanted_stale_ = true; });
     cmrd_presence_ =
         cmrd::bus::watch_name_owner(*system_bus_, cmrd::bus::service_name, [this](bool present) {
@@ -162,7 +162,7 @@ void AgentApp::update_holds()
         const auto owner = owners.find(card);
         const bool taken_over = owner != owners.end() && owner->second.unique_name != self;
         const bool unwanted = std::find(wanted_.begin(), wanted_.end(), card) == wanted_.end();
-        if (it->second->granted_at()) {
+        if (it->second->granted()) {
             // Granted (the reply has gone out): give the name up for the requester, which
             // either replaces us or waits until the name is free, and leave it alone for a
             // while so as not to snatch it back before the requester takes it.
@@ -199,7 +199,7 @@ Report AgentApp::current_report() const
         if (owner.unique_name != self)
             report.reserved.emplace_back(card, owner.application, owner.priority);
     for (const auto& [card, hold] : holds_)
-        if (!hold->granted_at())
+        if (!hold->granted())
             report.held.push_back(card);
     return report;
 }

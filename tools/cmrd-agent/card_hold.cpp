@@ -66,8 +66,7 @@ bool CardHold::RequestRelease(const int32_t& priority)
     if (priority <= hold_priority)
         return false;
     const bool released = release_(card_, priority);
-    if (released)
-        granted_at_ = std::chrono::steady_clock::now();
+    granted_ = granted_ || released;
     return released;
 }
 

@@ -5,12 +5,10 @@
 /// the lowest priority there is, so that any application asking for the card gets it: the
 /// request (RequestRelease) is passed to cmrd, which closes the card, and only then granted.
 
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <limits>
 #include <memory>
-#include <optional>
 #include <string>
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -37,12 +35,9 @@ public:
     CardHold& operator=(const CardHold&) = delete;
 
     [[nodiscard]] int card() const { return card_; }
-    /// When the card was granted to a requester (nullopt: not granted): no longer held for cmrd;
-    /// the name is to be given up once the reply has gone out.
-    [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> granted_at() const
-    {
-        return granted_at_;
-    }
+    /// Whether the card was granted to a requester: no longer held for cmrd; the name is to be
+    /// given up once the reply has gone out.
+    [[nodiscard]] bool granted() const { return granted_; }
 
 private:
     CardHold(sdbus::IConnection& bus, int card, ReleaseRequest release);
@@ -57,7 +52,7 @@ private:
     std::string name_;
     ReleaseRequest release_;
     bool owned_ = false;
-    std::optional<std::chrono::steady_clock::time_point> granted_at_;
+    bool granted_ = false;
 };
 
 } // namespace cmrdagent

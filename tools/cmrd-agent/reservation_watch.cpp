@@ -25,8 +25,7 @@ int card_of_reservation(const std::string& name)
     return card;
 }
 
-ReservationWatch::ReservationWatch(sdbus::IConnection& bus, std::function<void()> changed)
-    : bus_(bus), changed_(std::move(changed))
+ReservationWatch::ReservationWatch(sdbus::IConnection& bus) : bus_(bus)
 {
     // The watch first, then the list: a change in between is seen twice, never missed.
     watch_ = cmrd::bus::watch_name_owners_in(
@@ -92,7 +91,6 @@ void ReservationWatch::owner_changed(const std::string& name, const std::string&
         owners_.erase(card);
     else
         owners_[card] = describe(card, new_owner);
-    changed_();
 }
 
 } // namespace cmrdagent

@@ -8,7 +8,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <string>
 
@@ -27,9 +26,10 @@ struct CardOwner {
 
 class ReservationWatch {
 public:
-    /// Watches the session bus @p bus and reads the current owners. @p changed runs after
-    /// every change. @throws sdbus::Error when the bus refuses the watch.
-    ReservationWatch(sdbus::IConnection& bus, std::function<void()> changed);
+    /// Watches the session bus @p bus and reads the current owners; changes are taken in while
+    /// the bus is processed (the caller acts on them after each dispatch). @throws sdbus::Error
+    /// when the bus refuses the watch.
+    explicit ReservationWatch(sdbus::IConnection& bus);
 
     /// The owned reservations, by card.
     [[nodiscard]] const std::map<int, CardOwner>& owners() const { return owners_; }
@@ -39,7 +39,6 @@ private:
     [[nodiscard]] CardOwner describe(int card, const std::string& owner) const;
 
     sdbus::IConnection& bus_;
-    std::function<void()> changed_;
     std::map<int, CardOwner> owners_;
     sdbus::Slot watch_;
 };

@@ -18,8 +18,8 @@ TEST(AgentRegistry, TheHighestPriorityReservationOfAnyAgentCounts)
 {
     AgentRegistry registry;
     EXPECT_FALSE(registry.view(1).any_agent);
-    registry.add(":1.5", 1000, "alice");
-    registry.add(":1.6", 1001, "bob");
+    registry.add(":1.5", "alice");
+    registry.add(":1.6", "bob");
     registry.update(":1.5", {{1, "WirePlumber", -20, ""}}, {});
     registry.update(":1.6", {{1, "Jack audio server", 2147483647, ""}}, {2});
     const CardView one = registry.view(1);
@@ -43,7 +43,7 @@ TEST(AgentRegistry, HostileReportsAreRefusedWholeAndNamesCleaned)
 {
     AgentRegistry registry;
     EXPECT_THROW(registry.update(":1.9", {}, {}), ReportError); // not registered
-    registry.add(":1.9", 1000, "alice");
+    registry.add(":1.9", "alice");
     registry.update(":1.9", {{3, "ok", 0, ""}}, {});
     EXPECT_THROW(registry.update(":1.9", {{32, "x", 0, ""}}, {}), ReportError);
     EXPECT_THROW(registry.update(":1.9", {}, {-1}), ReportError);
@@ -60,9 +60,9 @@ TEST(AgentRegistry, HostileReportsAreRefusedWholeAndNamesCleaned)
     EXPECT_EQ(clean_name(std::string(63, 'a') + "\xc3\xa9"), std::string(63, 'a'));
 
     for (std::size_t i = 1; i < max_agents; ++i)
-        registry.add(":2." + std::to_string(i), 1000, "alice");
-    EXPECT_THROW(registry.add(":3.0", 1000, "alice"), ReportError);
-    registry.add(":1.9", 1000, "alice"); // registering again is harmless
+        registry.add(":2." + std::to_string(i), "alice");
+    EXPECT_THROW(registry.add(":3.0", "alice"), ReportError);
+    registry.add(":1.9", "alice"); // registering again is harmless
 }
 
 CardView reserved_by(const std::string& application, int priority)
