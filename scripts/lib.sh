@@ -24,17 +24,22 @@ cmrd_install_deps() {
     apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# Configures (once) and builds a build directory. Extra arguments go to `meson setup`; a last
-# argument --setup-only configures without building.
-cmrd_build() {
+# Configures a build directory once. Extra arguments go to `meson setup`.
+cmrd_configure() {
     local dir=$1; shift
-    local setup_only=false
-    if [ "${*: -1}" = "--setup-only" ]; then setup_only=true; set -- "${@:1:$#-1}"; fi
-    if [ ! -f "$dir/build.ninja" ]; then
-        meson setup "$dir" "$CMRD_ROOT" "$@" >/dev/null || return 1
-    fi
-    $setup_only && return 0
-    ninja -C "$dir" "${NINJA_ARGS[@]}" >/dev/null || ninja -C "$dir"
+    [ -f "$dir/build.ninja" ] || meson setup "$dir" "$CMRD_ROOT" "$@" >/dev/null
+}
+
+# Runs ninja in a build directory (extra arguments: targets), quietly unless it fails, when it
+# runs again to show what failed.
+cmrd_ninja() {
+    local dir=$1; shift
+    ninja -C "$dir" "${NINJA_ARGS[@]}" "$@" >/dev/null || ninja -C "$dir" "$@"
+}
+
+# Configures (once) and builds a build directory. Extra arguments go to `meson setup`.
+cmrd_build() {
+    cmrd_configure "$@" && cmrd_ninja "$1"
 }
 
 # Builds only what the tests of the given suites need (their executables and the targets they
@@ -60,5 +65,5 @@ for target_id in sorted(wanted):
         print(os.path.relpath(name, builddir))
 ' "$dir" "$@") || return 1
     [ ${#targets[@]} -gt 0 ] || { echo "cmrd_build_suites: no tests in suites: $*" >&2; return 1; }
-    ninja -C "$dir" "${NINJA_ARGS[@]}" "${targets[@]}" >/dev/null || ninja -C "$dir" "${targets[@]}"
+    cmrd_ninja "$dir" "${targets[@]}"
 }
