@@ -11,4 +11,10 @@ std::string process_text(pid_t pid, const std::string& command, const std::strin
     return command + " (" + id + (user.empty() ? "" : ", " + user) + ")";
 }
 
+std::string reservation_text(const std::string& application, int priority, const std::string& user)
+{
+    return application + " (priority " + std::to_string(priority) + ", " +
+           (user.empty() ? "a user" : user) + "'s session)";
+}
+
 } // namespace cmrd::common

@@ -5,12 +5,15 @@
 #include <cstdint>
 #include <limits>
 
+#include <sdbus-c++/Error.h>
+
 namespace cmrd::bus {
 
 BusEventSource::BusEventSource(common::EventLoop& loop, sdbus::IConnection& connection,
-                               std::size_t batch)
-    : connection_(connection), batch_(batch), io_(loop, connection.getEventLoopPollData().fd, 0,
-                                                  [this](std::uint32_t /*revents*/) { process(); }),
+                               std::string bus_name, std::size_t batch)
+    : connection_(connection), bus_name_(std::move(bus_name)), batch_(batch),
+      io_(loop, connection.getEventLoopPollData().fd, 0,
+          [this](std::uint32_t /*revents*/) { process(); }),
       timeout_(loop, [this] { process(); }), more_(loop, [this] { process(); })
 {
     io_.set_prepare([this] { prepare(); });
@@ -20,9 +23,14 @@ BusEventSource::BusEventSource(common::EventLoop& loop, sdbus::IConnection& conn
 
 void BusEventSource::process()
 {
-    for (std::size_t i = 0; i < batch_; ++i)
-        if (!connection_.processPendingRequest())
-            return;
+    try {
+        for (std::size_t i = 0; i < batch_; ++i)
+            if (!connection_.processPendingRequest())
+                return;
+    } catch (const sdbus::Error& e) {
+        // Only a broken connection fails here: handlers' own errors become error replies.
+        throw BusLost("lost " + bus_name_ + " (" + e.getMessage() + ")");
+    }
     more_.schedule(); // more may be queued: continue after the loop's other sources
 }
 

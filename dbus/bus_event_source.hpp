@@ -10,6 +10,8 @@
 /// next one, so a flood of calls cannot starve the loop's timers and other descriptors.
 
 #include <cstddef>
+#include <stdexcept>
+#include <string>
 
 #include <sdbus-c++/IConnection.h>
 
@@ -17,16 +19,25 @@
 
 namespace cmrd::bus {
 
+/// The connection to a bus broke (the bus ended, or dropped us): "lost the session bus
+/// (Connection reset by peer)". What a program does then is its own choice; the message says
+/// which of its buses it was.
+class BusLost : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 class BusEventSource {
 public:
-    /// Serves @p connection (which must outlive this) on @p loop. @throws std::system_error.
-    BusEventSource(common::EventLoop& loop, sdbus::IConnection& connection,
+    /// Serves @p connection (which must outlive this) on @p loop. @p bus_name names it in
+    /// errors ("the session bus"). @throws std::system_error.
+    BusEventSource(common::EventLoop& loop, sdbus::IConnection& connection, std::string bus_name,
                    std::size_t batch = default_batch);
     BusEventSource(const BusEventSource&) = delete;
     BusEventSource& operator=(const BusEventSource&) = delete;
 
     /// Handles up to the batch of what sd-bus has read or can read without blocking.
-    /// @throws sdbus::Error when the connection broke (the bus went away).
+    /// @throws BusLost when the connection broke (the bus went away).
     void process();
 
     static constexpr std::size_t default_batch = 64;
@@ -35,6 +46,7 @@ private:
     void prepare();
 
     sdbus::IConnection& connection_;
+    std::string bus_name_;
     std::size_t batch_;
     common::IoSource io_;
     common::Timer timeout_;

@@ -70,6 +70,8 @@ void AgentRegistry::update(const std::string& bus_name, std::vector<Reservation>
     for (Reservation& r : reserved) {
         check_card(r.card);
         r.application = clean_name(r.application);
+        if (r.application.empty()) // named on the Device, where "" means no reservation
+            r.application = unnamed_application;
         r.user = agent.user;
     }
     for (const int card : held)

@@ -25,6 +25,8 @@ inline constexpr int max_card = 31;
 inline constexpr std::size_t max_agents = 16;
 inline constexpr std::size_t max_entries = 32;
 inline constexpr std::size_t max_name_length = 64;
+/// The application name of a reservation that gave none (or only control characters).
+inline constexpr const char* unnamed_application = "an unnamed application";
 
 /// A card's reservation held by an application other than an agent.
 struct Reservation {

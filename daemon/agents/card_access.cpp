@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "agents/card_access.hpp"
 
+#include "process_text.hpp"
+
 namespace cmrd::agents {
 
 std::string describe(const Reservation& reservation)
 {
-    const std::string application =
-        reservation.application.empty() ? "an unnamed application" : reservation.application;
-    return application + " (priority " + std::to_string(reservation.priority) + ", " +
-           (reservation.user.empty() ? "a user" : reservation.user) + "'s session)";
+    return common::reservation_text(reservation.application, reservation.priority,
+                                    reservation.user);
 }
 
 std::optional<capture::Standby> standby_for(capture::AccessMode mode, int card,

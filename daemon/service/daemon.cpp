@@ -93,7 +93,7 @@ Daemon::Daemon(Options options)
         throw std::runtime_error(std::string("cannot own ") + bus::service_name + " on the " +
                                  options_.bus + " bus: " + e.getMessage());
     }
-    bus_source_ = std::make_unique<bus::BusEventSource>(loop_, *bus_);
+    bus_source_ = std::make_unique<bus::BusEventSource>(loop_, *bus_, "its bus");
     if (cards_)
         cards_source_ = common::IoSource(loop_, cards_->fd(), EPOLLIN, [this](std::uint32_t) {
             handle_cards(cards_->process());

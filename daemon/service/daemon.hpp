@@ -24,7 +24,7 @@
 #include "service/device_manager.hpp"
 #include "service/manager_object.hpp"
 #include "service/options.hpp"
-#include "service/systemd_notifier.hpp"
+#include "systemd_notifier.hpp"
 
 namespace cmrd::service {
 
@@ -82,7 +82,7 @@ private:
     std::map<std::pair<const MonitoredDevice*, int>, common::IoSource> device_sources_;
     common::Timer housekeeping_timer_;
     common::PostSource after_dispatch_;
-    SystemdNotifier notifier_;
+    common::SystemdNotifier notifier_;
     Clock::time_point next_ping_;
     Clock::time_point next_reopen_check_;
     bool watchdog_starved_ = false;

@@ -71,6 +71,7 @@ void DeviceManager::start(const std::string& name, PlannedDevice& planned)
     try {
         planned.setup.capture.standby = standby_for(planned.setup.capture);
         auto device = std::make_unique<MonitoredDevice>(connection_, planned.setup);
+        device->set_reservation(reservation_for(planned.setup.capture));
         common::log(LOG_INFO, "monitoring " + name + " on " + planned.setup.capture.pcm);
         running_.emplace(name, std::move(device));
         capture_keys_[name] = planned.capture_key;
@@ -89,10 +90,21 @@ DeviceManager::standby_for(const capture::CaptureConfig& capture) const
     return agents::standby_for(capture.access, card, agents_->view(card));
 }
 
+std::optional<agents::Reservation>
+DeviceManager::reservation_for(const capture::CaptureConfig& capture) const
+{
+    const int card = capture::card_of(capture);
+    if (agents_ == nullptr || card < 0)
+        return std::nullopt;
+    return agents_->view(card).reserved;
+}
+
 void DeviceManager::apply_agents()
 {
-    for (auto& [name, device] : running_)
+    for (auto& [name, device] : running_) {
         device->set_standby(standby_for(device->capture_config()));
+        device->set_reservation(reservation_for(device->capture_config()));
+    }
 }
 
 std::vector<int> DeviceManager::wanted_cards() const

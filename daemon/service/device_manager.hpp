@@ -63,6 +63,9 @@ private:
     void start(const std::string& name, PlannedDevice& planned);
     [[nodiscard]] std::optional<capture::Standby>
     standby_for(const capture::CaptureConfig& capture) const;
+    /// Another application's reservation of the capture's card, as the agents report it.
+    [[nodiscard]] std::optional<agents::Reservation>
+    reservation_for(const capture::CaptureConfig& capture) const;
 
     sdbus::IConnection& connection_;
     config::DaemonConfig config_;

@@ -14,8 +14,9 @@
 namespace cmrd::service {
 
 DeviceObject::DeviceObject(sdbus::IConnection& connection, std::string path,
-                           DeviceIdentity identity)
-    : AdaptorInterfaces(connection, path), path_(std::move(path)), identity_(std::move(identity))
+                           DeviceIdentity identity, capture::AccessMode access)
+    : AdaptorInterfaces(connection, path), path_(std::move(path)), identity_(std::move(identity)),
+      access_(access)
 {
     published_ = current_;
     registerAdaptor();
@@ -63,6 +64,21 @@ std::string DeviceObject::HolderUser()
     return current_.holders.empty() ? std::string() : current_.holders.front().user;
 }
 
+std::string DeviceObject::ReservedBy()
+{
+    return current_.reservation ? current_.reservation->application : std::string();
+}
+
+int32_t DeviceObject::ReservedPriority()
+{
+    return current_.reservation ? current_.reservation->priority : 0;
+}
+
+std::string DeviceObject::ReservedUser()
+{
+    return current_.reservation ? current_.reservation->user : std::string();
+}
+
 bool DeviceObject::flush()
 {
     const capture::CaptureStatus& a = published_.status;
@@ -85,6 +101,12 @@ bool DeviceObject::flush()
     check(h0.pid == h1.pid, "HolderPid");
     check(h0.command == h1.command, "HolderCommand");
     check(h0.user == h1.user, "HolderUser");
+    const agents::Reservation nobody;
+    const agents::Reservation& r0 = published_.reservation.value_or(nobody);
+    const agents::Reservation& r1 = current_.reservation.value_or(nobody);
+    check(r0.application == r1.application, "ReservedBy");
+    check(r0.priority == r1.priority, "ReservedPriority");
+    check(r0.user == r1.user, "ReservedUser");
     check(a.is_realtime() == b.is_realtime(), "Realtime");
     check(a.realtime_detail == b.realtime_detail, "RealtimeDetail");
     check(a.last_error == b.last_error, "LastError");

@@ -8,6 +8,8 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include "agents/agent_registry.hpp"
+#include "capture/access_mode.hpp"
 #include "capture/capture_status.hpp"
 #include "devices/pcm_holders.hpp"
 #include "monitor1_adaptor.h"
@@ -22,6 +24,9 @@ struct DeviceFigures {
     /// Who holds the card while the device is busy, first the one named on the bus; empty
     /// when cmrd has the card or cannot tell.
     std::vector<devices::PcmHolder> holders;
+    /// Another application's reservation of the card on a user's session bus, as an agent
+    /// reports it; empty when none is reported.
+    std::optional<agents::Reservation> reservation;
 };
 
 /// Serves a device's identity and capture status as properties; update() / flush() as for
@@ -29,7 +34,8 @@ struct DeviceFigures {
 class DeviceObject final : public sdbus::AdaptorInterfaces<org::cmrd::Monitor1::Device_adaptor,
                                                            sdbus::ManagedObject_adaptor> {
 public:
-    DeviceObject(sdbus::IConnection& connection, std::string path, DeviceIdentity identity);
+    DeviceObject(sdbus::IConnection& connection, std::string path, DeviceIdentity identity,
+                 capture::AccessMode access);
     ~DeviceObject();
     DeviceObject(const DeviceObject&) = delete;
     DeviceObject& operator=(const DeviceObject&) = delete;
@@ -58,6 +64,10 @@ private:
     uint32_t HolderPid() override;
     std::string HolderCommand() override;
     std::string HolderUser() override;
+    std::string Access() override { return std::string(capture::to_string(access_)); }
+    std::string ReservedBy() override;
+    int32_t ReservedPriority() override;
+    std::string ReservedUser() override;
     bool Realtime() override { return current_.status.is_realtime(); }
     std::string RealtimeDetail() override { return current_.status.realtime_detail; }
     std::string LastError() override { return current_.status.last_error; }
@@ -65,6 +75,7 @@ private:
 
     std::string path_;
     DeviceIdentity identity_;
+    capture::AccessMode access_;
     DeviceFigures current_;
     DeviceFigures published_;
 };

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "agents/card_access.hpp"
 #include "capture/capture_state.hpp"
 #include "capture/sample_format.hpp"
 #include "log.hpp"
@@ -62,7 +63,8 @@ MonitoredDevice::MonitoredDevice(sdbus::IConnection& connection, DeviceSetup set
     : connection_(connection), setup_(std::move(setup))
 {
     const std::string path = bus::device_path(setup_.identity.name);
-    device_ = std::make_unique<DeviceObject>(connection_, path, setup_.identity);
+    device_ =
+        std::make_unique<DeviceObject>(connection_, path, setup_.identity, setup_.capture.access);
     if (!setup_.capture.layout.empty())
         make_channels(setup_.capture.layout);
     engine_ = std::make_unique<capture::CaptureEngine>(setup_.capture);
@@ -122,7 +124,7 @@ std::vector<AlarmChange> MonitoredDevice::on_notify()
     log_state_change(status);
     if (thread_has_ended(status.state))
         reopen_backoff_.ended(Clock::now());
-    device_->update(DeviceFigures{status, snapshot_.mains_hz, holders_});
+    device_->update(device_figures(status));
     publish_throttle_.changed();
     return changes;
 }
@@ -149,7 +151,7 @@ void MonitoredDevice::check_holders()
     if (holders == holders_)
         return;
     holders_ = std::move(holders);
-    device_->update(DeviceFigures{status, snapshot_.mains_hz, holders_});
+    device_->update(device_figures(status));
     publish_throttle_.changed();
 }
 
@@ -286,6 +288,29 @@ bool MonitoredDevice::set_standby(std::optional<capture::Standby> standby)
     setup_.capture.standby = std::move(standby);
     restart_engine(Clock::now());
     return true;
+}
+
+void MonitoredDevice::set_reservation(std::optional<agents::Reservation> reservation)
+{
+    if (reservation == reservation_)
+        return;
+    const auto who = [](const std::optional<agents::Reservation>& r) {
+        return r ? std::optional(std::pair(r->application, r->user)) : std::nullopt;
+    };
+    if (reservation && who(reservation) != who(reservation_))
+        common::log(LOG_NOTICE,
+                    setup_.identity.name + " is held by " + agents::describe(*reservation));
+    else if (!reservation)
+        common::log(LOG_INFO, setup_.identity.name + ": " + agents::describe(*reservation_) +
+                                  " no longer reserves the card");
+    reservation_ = std::move(reservation);
+    device_->update(device_figures(engine_->status()));
+    publish_throttle_.changed();
+}
+
+DeviceFigures MonitoredDevice::device_figures(const capture::CaptureStatus& status) const
+{
+    return DeviceFigures{status, snapshot_.mains_hz, holders_, reservation_};
 }
 
 void MonitoredDevice::restart_engine(Clock::time_point now)

@@ -74,6 +74,11 @@ public:
     /// returns when @p standby is set. @return whether anything changed.
     bool set_standby(std::optional<capture::Standby> standby);
 
+    /// Publishes who else reserves the card (what an agent reports) on the Device, and logs a
+    /// notice naming the application once per episode: when a reservation by another
+    /// application or user begins, not each time its priority changes or a report repeats it.
+    void set_reservation(std::optional<agents::Reservation> reservation);
+
     /// While the capture is busy (another program holds the card), finds who holds it in
     /// /proc/asound and publishes it on the Device; logs a notice naming the holders once per
     /// busy episode, and again only when they change. Clears them when the device is no longer
@@ -96,6 +101,8 @@ private:
     std::vector<cmr::AlarmThresholds> thresholds_per_channel() const;
     void take_snapshot(std::vector<AlarmChange>& changes);
     void log_state_change(const capture::CaptureStatus& status);
+    /// The Device's figures now, from @p status and what the device keeps.
+    [[nodiscard]] DeviceFigures device_figures(const capture::CaptureStatus& status) const;
     /// Stops the capture thread (closing the PCM) and starts a new one with setup_.capture.
     void restart_engine(Clock::time_point now);
 
@@ -117,6 +124,7 @@ private:
     std::vector<devices::PcmHolder> holders_;
     /// The holders last logged in this busy episode (nullopt: none logged since it began).
     std::optional<std::vector<devices::PcmHolder>> logged_holders_;
+    std::optional<agents::Reservation> reservation_;
 };
 
 } // namespace cmrd::service

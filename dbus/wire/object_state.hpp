@@ -55,6 +55,11 @@ struct DeviceState {
     std::uint32_t holder_pid = 0;      ///< who holds the card while busy, 0 for no one known
     std::string holder_command;
     std::string holder_user;
+    std::string access; ///< "auto", "exclusive", "yield", "shared"; "" from an older cmrd
+    /// Who else reserves the card on a user's session bus (ReserveDevice1), "" for no one.
+    std::string reserved_by;
+    std::int32_t reserved_priority = 0;
+    std::string reserved_user;
     bool realtime = false;
     std::string realtime_detail;
     std::string last_error;

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "client/alarm_environment.hpp"
+#include "client/card_holder_text.hpp"
 #include "client/check_evaluation.hpp"
 #include "client/live_json.hpp"
 #include "client/metrics_exposition.hpp"
@@ -130,6 +131,21 @@ TEST(PropertyDecoding, SinglesAndDevices)
     EXPECT_TRUE(j["sample_rate"].is_null()); // 0: not configured yet
     EXPECT_TRUE(j["last_error"].is_null());
     EXPECT_EQ(j["overruns"], 3);
+    EXPECT_TRUE(j["access"].is_null()); // an older cmrd says nothing
+    EXPECT_TRUE(j["reservation"].is_null());
+
+    // A card the user's sound server manages: the access mode and who reserves the card.
+    PropertyMap shared;
+    shared["Access"] = sdbus::Variant(std::string("auto"));
+    shared["ReservedBy"] = sdbus::Variant(std::string("WirePlumber"));
+    shared["ReservedPriority"] = sdbus::Variant(std::int32_t{-20});
+    shared["ReservedUser"] = sdbus::Variant(std::string("alice"));
+    apply_device_properties(device, shared);
+    const cmrctl::Json k = device_json(device);
+    EXPECT_EQ(k["access"], "auto");
+    EXPECT_EQ(k["reservation"],
+              (cmrctl::Json{{"application", "WirePlumber"}, {"priority", -20}, {"user", "alice"}}));
+    EXPECT_EQ(card_holder_text(device), "reserved by WirePlumber (priority -20, alice's session)");
 }
 
 TEST(PropertyDecoding, WrongTypesAndUnknownValuesAreProtocolErrors)
@@ -257,6 +273,15 @@ TEST(CheckEvaluation, States)
     EXPECT_NE(held.line.find("desk not capturing (busy, held by pipewire (PID 4321, alice))"),
               std::string::npos)
         << held.line;
+    // JACK reserving the card too: both named, the process first.
+    busy[0].device.reserved_by = "Jack audio server";
+    busy[0].device.reserved_priority = 2147483647;
+    busy[0].device.reserved_user = "alice";
+    EXPECT_NE(evaluate_check(busy, t).line.find(
+                  "(busy, held by pipewire (PID 4321, alice), reserved by Jack audio "
+                  "server (priority 2147483647, alice's session))"),
+              std::string::npos)
+        << evaluate_check(busy, t).line;
     EXPECT_EQ(evaluate_check({}, t).state, CheckState::unknown);
 }
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Checks the configured cmrd.service with systemd's own tools.
+"""Checks the configured units (cmrd.service, the user unit cmrd-agent.service) with systemd's
+own tools.
 
-  check_unit.py verify UNIT [CMRD_BINARY]
+  check_unit.py verify UNIT [BINARY]
       `systemd-analyze verify` must print nothing at all (it exits 0 on warnings, so its output
       is the verdict). systemd 252 also checks that ExecStart= names an executable; before
       `meson install` the configured path (bindir/cmrd) does not exist, and --root= would need
       a whole unit tree (sysinit.target, ...) inside the root. So the unit is verified as a copy
-      that differs in exactly one line: ExecStart= points at the built cmrd (CMRD_BINARY), or
-      at /bin/true while cmrd is not part of the build yet. Unknown users (User=cmrd) are not
+      that differs in exactly one line: ExecStart= points at the built program (BINARY: cmrd
+      for cmrd.service, cmrd-agent for cmrd-agent.service), or at /bin/true while it is not
+      part of the build yet. Unknown users (User=cmrd) are not
       reported by verify, so no user needs to exist.
   check_unit.py security UNIT [MAX_SCORE]
       `systemd-analyze security --offline=yes` must rate the unit's exposure at most
@@ -24,7 +26,7 @@ import tempfile
 def verify(unit, binary):
     if not binary:
         binary = "/bin/true"
-        print("cmrd is not built yet: ExecStart= checked against /bin/true")
+        print("the program is not built yet: ExecStart= checked against /bin/true")
     with open(unit, encoding="utf-8") as f:
         lines = f.read().splitlines(keepends=True)
     exec_lines = [i for i, line in enumerate(lines) if line.startswith("ExecStart=")]
@@ -33,8 +35,9 @@ def verify(unit, binary):
         return 1
     original = lines[exec_lines[0]]
     command = original[len("ExecStart="):].split()
-    if os.path.basename(command[0]) != "cmrd":
-        print(f"{unit}: ExecStart= does not run cmrd: {original.strip()}")
+    program = os.path.basename(unit).removesuffix(".service")
+    if os.path.basename(command[0]) != program:
+        print(f"{unit}: ExecStart= does not run {program}: {original.strip()}")
         return 1
     lines[exec_lines[0]] = "ExecStart=" + " ".join([os.path.abspath(binary)] + command[1:]) + "\n"
     with tempfile.TemporaryDirectory() as tmp:

@@ -29,7 +29,6 @@
 #include <thread>
 
 #include <gtest/gtest.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include "cmrd_rig.hpp"
@@ -39,6 +38,7 @@
 #include "service_paths.hpp"
 #include "sound_testbed.hpp"
 #include "synth.hpp"
+#include "test_users.hpp"
 #include "timing_slack.hpp"
 
 namespace cmrd::service::testing {
@@ -448,12 +448,6 @@ ChildOptions holder_options(std::vector<std::string> argv, std::filesystem::path
             std::move(output)};
 }
 
-std::string my_user_name()
-{
-    const passwd* entry = getpwuid(getuid());
-    return entry != nullptr ? entry->pw_name : std::to_string(getuid());
-}
-
 TEST_F(CardHotplug, BusyCardNamesItsHolderUntilItIsFree)
 {
     // Someone holds the card's capture stream: opens fail with -EBUSY (the simulated
@@ -517,14 +511,6 @@ std::string read_text(const std::string& path)
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
-}
-
-std::size_t count_of(const std::string& text, const std::string& what)
-{
-    std::size_t n = 0;
-    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
-        ++n;
-    return n;
 }
 
 TEST_F(CardHotplug, JackHoldingTheCardKeepsItAndCmrdNamesIt)

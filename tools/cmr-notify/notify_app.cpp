@@ -76,8 +76,10 @@ NotifyApp::NotifyApp(const Options& options)
     };
     cmrd_ = std::make_unique<CmrdWatcher>(*system_bus_, std::move(cmrd_events));
 
-    system_source_ = std::make_unique<cmrd::bus::BusEventSource>(loop_, *system_bus_);
-    session_source_ = std::make_unique<cmrd::bus::BusEventSource>(loop_, *session_bus_);
+    system_source_ =
+        std::make_unique<cmrd::bus::BusEventSource>(loop_, *system_bus_, "the system bus");
+    session_source_ =
+        std::make_unique<cmrd::bus::BusEventSource>(loop_, *session_bus_, "the session bus");
     wakeup_ = cmrd::common::Timer(loop_, [] {}); // act() runs after it
     after_dispatch_ = cmrd::common::PostSource(loop_, [this] { act(); });
     wakeup_.arm_in(Clock::duration::zero()); // the first decisions

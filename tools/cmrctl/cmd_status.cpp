@@ -5,12 +5,12 @@
 #include <memory>
 
 #include "cli11.hpp"
+#include "client/card_holder_text.hpp"
 #include "client/cmrd_client.hpp"
 #include "client/command_support.hpp"
 #include "client/live_json.hpp"
 #include "client/selection.hpp"
 #include "exit_status.hpp"
-#include "process_text.hpp"
 #include "table.hpp"
 
 namespace cmrctl {
@@ -39,12 +39,8 @@ int run(const StatusOptions& options)
     } else {
         std::cout << format_status_table(devices);
         for (const client::DeviceView& view : devices)
-            if (view.device.holder_pid != 0)
-                std::cout << view.device.name << " is held by "
-                          << cmrd::common::process_text(static_cast<pid_t>(view.device.holder_pid),
-                                                        view.device.holder_command,
-                                                        view.device.holder_user)
-                          << '\n';
+            if (const std::string holder = client::card_holder_text(view.device); !holder.empty())
+                std::cout << view.device.name << " is " << holder << '\n';
     }
     std::cout.flush();
     return exit_ok;

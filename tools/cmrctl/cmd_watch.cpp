@@ -65,13 +65,12 @@ public:
     {
         // cmrd must be there at start: the same line and status as every other command.
         read_everything("running");
-        cmrd::bus::BusEventSource bus(loop_, cmrd_.connection());
+        cmrd::bus::BusEventSource bus(loop_, cmrd_.connection(), cmrd_.bus().description());
         const cmrd::common::PostSource after_dispatch(loop_, [this] { after_dispatch_round(); });
         try {
             loop_.run();
-        } catch (const sdbus::Error& e) {
-            throw client::CmrdUnavailable(cmrd_.bus().description(),
-                                          "lost the connection to the bus: " + e.getMessage());
+        } catch (const cmrd::bus::BusLost& e) {
+            throw client::CmrdUnavailable(cmrd_.bus().description(), e.what());
         }
         hooks_.reap();
         return exit_ok;

@@ -26,6 +26,20 @@ constexpr auto grant_expiry = std::chrono::seconds(3);
 
 } // namespace
 
+std::string describe(const Report& report)
+{
+    std::string text;
+    const auto add = [&text](const std::string& part) {
+        text += (text.empty() ? "" : "; ") + part;
+    };
+    for (const auto& entry : report.reserved)
+        add("card " + std::to_string(entry.get<0>()) + " reserved by " + entry.get<1>() +
+            " (priority " + std::to_string(entry.get<2>()) + ")");
+    for (const std::int32_t card : report.held)
+        add("holding card " + std::to_string(card) + " for cmrd");
+    return text.empty() ? "nothing" : text;
+}
+
 AgentManagerProxy::AgentManagerProxy(sdbus::IConnection& bus, std::function<void()> wanted_changed)
     : ProxyInterfaces(bus, cmrd::bus::service_name, cmrd::bus::root_path),
       wanted_changed_(std::move(wanted_changed))
@@ -77,8 +91,10 @@ AgentApp::AgentApp(const Options& options)
             wanted_stale_ = true;
         });
     cmrd_present_ = cmrd::bus::has_owner(*system_bus_, cmrd::bus::service_name);
-    system_source_ = std::make_unique<cmrd::bus::BusEventSource>(loop_, *system_bus_);
-    session_source_ = std::make_unique<cmrd::bus::BusEventSource>(loop_, *session_bus_);
+    system_source_ =
+        std::make_unique<cmrd::bus::BusEventSource>(loop_, *system_bus_, "the system bus");
+    session_source_ =
+        std::make_unique<cmrd::bus::BusEventSource>(loop_, *session_bus_, "the session bus");
     retry_ = cmrd::common::Timer(loop_, [] {}); // reconcile() runs after it
     after_dispatch_ = cmrd::common::PostSource(loop_, [this] { reconcile(); });
     retry_.arm_in(Clock::duration::zero());
@@ -206,6 +222,16 @@ Report AgentApp::current_report() const
 
 void AgentApp::reconcile()
 {
+    sync_with_cmrd();
+    if (ready_sent_)
+        return;
+    notifier_.ready(cmrd_present_ ? "following this session's card reservations for cmrd"
+                                  : "cmrd is not running; waiting for it");
+    ready_sent_ = true;
+}
+
+void AgentApp::sync_with_cmrd()
+{
     if (!cmrd_present_) {
         holds_.clear(); // no one may wait for a cmrd that is not there
         return;
@@ -222,6 +248,7 @@ void AgentApp::reconcile()
         Report report = current_report();
         if (report != reported_) {
             cmrd_->UpdateCards(report.reserved, report.held);
+            cmrd::common::log(LOG_INFO, "told cmrd: " + describe(report));
             reported_ = std::move(report);
         }
     } catch (const sdbus::Error& e) {

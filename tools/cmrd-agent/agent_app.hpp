@@ -26,6 +26,7 @@
 #include "monitor1_proxy.h"
 #include "options.hpp"
 #include "reservation_watch.hpp"
+#include "systemd_notifier.hpp"
 
 namespace cmrdagent {
 
@@ -56,6 +57,9 @@ struct Report {
     bool operator==(const Report&) const = default;
 };
 
+/// "card 1 reserved by WirePlumber (priority -20); holding card 2 for cmrd", or "nothing".
+[[nodiscard]] std::string describe(const Report& report);
+
 class AgentApp {
 public:
     /// Connects to both buses and starts following the reservations. @throws std::exception
@@ -65,12 +69,17 @@ public:
     AgentApp(const AgentApp&) = delete;
     AgentApp& operator=(const AgentApp&) = delete;
 
-    /// Runs until SIGTERM or SIGINT (returns 0). @throws sdbus::Error when a bus goes away.
+    /// Runs until SIGTERM or SIGINT (returns 0). Tells systemd it is ready (Type=notify) once
+    /// it has first talked to cmrd, or found it absent: a sound server ordered after the agent
+    /// then finds the cards cmrd captures held for it, and asks for them instead of failing
+    /// to open them. @throws cmrd::bus::BusLost naming the bus that went away.
     int run();
 
 private:
-    /// After whatever the loop handled: register, take or drop holds, report what changed.
+    /// After whatever the loop handled: sync_with_cmrd(), and READY=1 the first time.
     void reconcile();
+    /// Register, take or drop holds, report what changed.
+    void sync_with_cmrd();
     bool ensure_registered();
     void update_holds();
     [[nodiscard]] Report current_report() const;
@@ -95,6 +104,8 @@ private:
     std::string last_problem_; ///< logged once until it changes
     std::unique_ptr<cmrd::bus::BusEventSource> system_source_;
     std::unique_ptr<cmrd::bus::BusEventSource> session_source_;
+    cmrd::common::SystemdNotifier notifier_;
+    bool ready_sent_ = false;
     cmrd::common::Timer retry_;
     cmrd::common::PostSource after_dispatch_;
 };

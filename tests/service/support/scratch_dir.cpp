@@ -53,4 +53,12 @@ std::string read_text_file(const std::filesystem::path& path)
     return text.str();
 }
 
+std::size_t count_of(const std::string& text, const std::string& what)
+{
+    std::size_t n = 0;
+    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+        ++n;
+    return n;
+}
+
 } // namespace cmrd::service::testing

@@ -39,4 +39,7 @@ void write_text_file(const std::filesystem::path& path, const std::string& text)
 /// The whole content of @p path ("" when it does not exist).
 [[nodiscard]] std::string read_text_file(const std::filesystem::path& path);
 
+/// How many times @p what occurs in @p text (overlapping occurrences counted).
+[[nodiscard]] std::size_t count_of(const std::string& text, const std::string& what);
+
 } // namespace cmrd::service::testing

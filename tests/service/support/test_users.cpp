@@ -42,6 +42,12 @@ bool running_as_root()
     return ::geteuid() == 0;
 }
 
+std::string my_user_name()
+{
+    const passwd* entry = ::getpwuid(::getuid());
+    return entry != nullptr ? entry->pw_name : std::to_string(::getuid());
+}
+
 void ensure_cmrd_user(const std::filesystem::path& sysusers_snippet)
 {
     if (user_exists("cmrd"))

@@ -14,6 +14,10 @@ namespace cmrd::service::testing {
 /// Whether the test runs as root (and so can run children as other users).
 [[nodiscard]] bool running_as_root();
 
+/// The name of the user the test runs as (its uid in decimal if it has no name), as cmrd
+/// names the owner of a process it sees.
+[[nodiscard]] std::string my_user_name();
+
 /// Creates the `cmrd` user from the project's sysusers.d snippet with systemd-sysusers when
 /// it does not exist (on the machine itself: meant for a disposable CI machine).
 /// @throws std::runtime_error when that fails

@@ -5,7 +5,7 @@
 #include <cctype>
 
 #include "channel_json.hpp"
-#include "process_text.hpp"
+#include "client/card_holder_text.hpp"
 #include "table.hpp"
 
 namespace cmrctl::client {
@@ -163,9 +163,8 @@ CheckResult evaluate_check(const std::vector<DeviceView>& devices,
         if (!capturing(view.device.state)) {
             const DeviceState& d = view.device;
             std::string why = d.state;
-            if (d.holder_pid != 0) // who to ask, before what cmrd last met
-                why += ", held by " + cmrd::common::process_text(static_cast<pid_t>(d.holder_pid),
-                                                                 d.holder_command, d.holder_user);
+            if (const std::string holder = card_holder_text(d); !holder.empty())
+                why += ", " + holder; // who to ask, before what cmrd last met
             else if (!d.last_error.empty())
                 why += ": " + d.last_error;
             findings.push_back({CheckState::warning, d.name + " not capturing (" + why + ")"});

@@ -41,6 +41,16 @@ Json device_json(const DeviceState& device)
         holder["user"] = text_or_null(device.holder_user);
         object["holder"] = holder;
     }
+    object["access"] = text_or_null(device.access);
+    if (device.reserved_by.empty()) {
+        object["reservation"] = nullptr;
+    } else {
+        Json reservation = Json::object();
+        reservation["application"] = device.reserved_by;
+        reservation["priority"] = device.reserved_priority;
+        reservation["user"] = text_or_null(device.reserved_user);
+        object["reservation"] = reservation;
+    }
     object["realtime_detail"] = text_or_null(device.realtime_detail);
     object["last_error"] = text_or_null(device.last_error);
     object["mains_hz"] = json_number(device.mains_hz, hz_decimals);

@@ -4,9 +4,9 @@
 #include <cmath>
 
 #include "channel_json.hpp"
+#include "client/card_holder_text.hpp"
 #include "client/live_json.hpp"
 #include "client/time_text.hpp"
-#include "process_text.hpp"
 #include "table.hpp"
 
 namespace cmrctl::client {
@@ -36,9 +36,8 @@ std::string device_summary(const DeviceState& d)
         text += ", " + plural(d.inputs, "input");
     text += d.realtime ? ", real-time" : "";
     text += ")";
-    if (d.holder_pid != 0)
-        text += ", held by " + cmrd::common::process_text(static_cast<pid_t>(d.holder_pid),
-                                                          d.holder_command, d.holder_user);
+    if (const std::string holder = card_holder_text(d); !holder.empty())
+        text += ", " + holder;
     if (d.overruns != 0)
         text += ", " + plural(d.overruns, "overrun");
     if (d.worker_overruns != 0)
@@ -145,7 +144,8 @@ void WatchOutput::device(const char* action, const DeviceState& device, const De
     else if (before == nullptr || before->state != device.state ||
              before->overruns != device.overruns ||
              before->worker_overruns != device.worker_overruns ||
-             before->holder_pid != device.holder_pid || before->last_error != device.last_error)
+             card_holder_text(*before) != card_holder_text(device) ||
+             before->last_error != device.last_error)
         line(device.name + ": " + device_summary(device));
 }
 

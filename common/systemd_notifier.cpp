@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "service/systemd_notifier.hpp"
+#include "systemd_notifier.hpp"
 
 #include <cstdint>
 
@@ -7,14 +7,14 @@
 
 #include "log.hpp"
 
-namespace cmrd::service {
+namespace cmrd::common {
 namespace {
 
 void notify(const std::string& text)
 {
     // unset_environment = 0: a reload or a later status update must still reach systemd.
     if (const int err = sd_notify(0, text.c_str()); err < 0)
-        common::log(LOG_WARNING, "sd_notify failed: " + std::to_string(err));
+        log(LOG_WARNING, "sd_notify failed: " + std::to_string(err));
 }
 
 } // namespace
@@ -55,4 +55,4 @@ void SystemdNotifier::ping()
     notify("WATCHDOG=1");
 }
 
-} // namespace cmrd::service
+} // namespace cmrd::common

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-namespace cmrd::service {
+namespace cmrd::common {
 
 class SystemdNotifier {
 public:
@@ -33,4 +33,4 @@ private:
     std::string last_status_;
 };
 
-} // namespace cmrd::service
+} // namespace cmrd::common
