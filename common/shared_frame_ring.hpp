@@ -122,6 +122,9 @@ public:
     /// Never waits, locks or allocates.
     [[nodiscard]] Read read(std::span<float> out) noexcept;
 
+    /// Skips whatever is unread: the next read() starts with what the writer writes next.
+    void skip_to_newest() noexcept { position_ = written(); }
+
     /// Frames the writer has written so far (as it says; checked only against itself).
     [[nodiscard]] std::uint64_t written() const noexcept;
     /// The xruns the writer reported.

@@ -3,6 +3,7 @@
 /// @file capture_config.hpp
 /// Everything a capture engine needs to know about one device.
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "capture/access_mode.hpp"
 #include "capture/capture_state.hpp"
 #include "capture/realtime_scheduling.hpp"
+#include "capture/server_feed.hpp"
 
 namespace cmrd::capture {
 
@@ -71,6 +73,10 @@ struct CaptureConfig {
     AccessMode access = AccessMode::automatic;
     /// Set: do not open the card at all for now (see Standby).
     std::optional<Standby> standby;
+    /// Set: the card's frames come from its sound server through cmrd-agent (server_feed.hpp);
+    /// the engine reads them and never opens the card, whatever `standby` says. Shared by the
+    /// engines a device starts one after another (one reads at a time).
+    std::shared_ptr<ServerFeed> feed;
 
     /// The ALSA card index of the PCM's card (udev's number), -1 to resolve it from a hw: or
     /// plughw: name when the engine starts. Where the engine learns who holds a busy card, to

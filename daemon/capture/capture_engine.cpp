@@ -14,6 +14,7 @@
 #include "capture/analysis_worker.hpp"
 #include "capture/busy_retry.hpp"
 #include "capture/capture_loop.hpp"
+#include "capture/feed_loop.hpp"
 #include "capture/frame_ring.hpp"
 #include "capture/pcm_device.hpp"
 #include "capture/realtime_scheduling.hpp"
@@ -140,6 +141,8 @@ void CaptureEngine::finish(CaptureState final_state) noexcept
 void CaptureEngine::capture()
 {
     // ---- start-up: everything the loop needs is made here, at normal priority ----
+    if (config_.feed)
+        return capture_feed();
     if (config_.access == AccessMode::shared || config_.standby) {
         const Standby standby = config_.standby.value_or(
             Standby{CaptureState::shared, "access = shared: the card is left to the sound "
@@ -187,14 +190,52 @@ void CaptureEngine::capture()
     status_.set_stream({settings.format, settings.rate, settings.channels, settings.period_frames,
                         settings.buffer_frames, settings.mmap});
 
+    // At least one ALSA buffer, so that the worker can fall behind by a buffer before
+    // anything is dropped.
+    const LoopEnd end =
+        analyse(settings.rate, settings.channels, settings.buffer_frames, [&](FrameRing& ring) {
+            CaptureLoop loop(pcm.get(), settings, ring, status_, stop_fd_.get(),
+                             LoopTiming{std::chrono::milliseconds(config_.stall_timeout_ms),
+                                        std::chrono::milliseconds(config_.poll_timeout_ms)});
+            // Last, so that the start-up work above ran at normal priority (the worker too)
+            // and mlockall covers it.
+            const RealtimeGrant grant = make_this_thread_realtime(config_.realtime);
+            status_.set_realtime(grant.mode, grant.priority, grant.memory_locked, grant.detail);
+            return loop.run();
+        });
+    finish_as(end);
+}
+
+void CaptureEngine::capture_feed()
+{
+    ServerFeed& feed = *config_.feed;
+    const common::RingFormat& format = feed.ring->format();
+    status_.set_stream({SampleFormat::float_le, format.rate, static_cast<int>(format.channels), 0,
+                        static_cast<unsigned long>(format.capacity_frames), false});
+    // No real-time priority: the agent's ring holds seconds, and the sound server's own
+    // real-time threads are the ones that must never wait.
+    status_.set_realtime(RealtimeMode::none, 0, false,
+                         "not needed: frames come through " + feed.source);
+    const LoopEnd end =
+        analyse(format.rate, static_cast<int>(format.channels), 0, [&](FrameRing& ring) {
+            FeedLoop loop(feed, ring, status_, stop_fd_.get(),
+                          LoopTiming{std::chrono::milliseconds(config_.stall_timeout_ms),
+                                     std::chrono::milliseconds(config_.poll_timeout_ms)});
+            return loop.run();
+        });
+    finish_as(end);
+}
+
+LoopEnd CaptureEngine::analyse(unsigned rate, int channels, std::size_t min_ring_frames,
+                               const std::function<LoopEnd(FrameRing&)>& run_loop)
+{
     cmr::AnalyzerConfig analysis = config_.analysis;
-    analysis.sample_rate = settings.rate;
-    analysis.input_count = settings.channels;
-    analysis.layout =
-        config_.layout.empty() ? cmr::default_layout(settings.channels) : config_.layout;
-    // Range check against the device's real channel count (throws LayoutError naming the
+    analysis.sample_rate = rate;
+    analysis.input_count = channels;
+    analysis.layout = config_.layout.empty() ? cmr::default_layout(channels) : config_.layout;
+    // Range check against the stream's real channel count (throws LayoutError naming the
     // input the device does not have).
-    (void)cmr::parse_layout(cmr::format_layout(analysis.layout), settings.channels);
+    (void)cmr::parse_layout(cmr::format_layout(analysis.layout), channels);
     cmr::Analyzer analyzer(analysis);
 
     CaptureSnapshot initial;
@@ -204,28 +245,22 @@ void CaptureEngine::capture()
     results_ = std::make_unique<TripleBuffer<CaptureSnapshot>>(initial);
     results_ready_.store(results_.get(), std::memory_order_release);
 
-    // Whole frames, so that a wrap never splits one; at least one ALSA buffer, so that the
-    // worker can fall behind by a buffer before anything is dropped.
-    const std::size_t ring_frames = std::max<std::size_t>(
-        settings.buffer_frames, std::size_t{settings.rate} * config_.ring_ms / 1000);
-    FrameRing ring(ring_frames * static_cast<std::size_t>(settings.channels));
+    // Whole frames, so that a wrap never splits one.
+    const std::size_t ring_frames =
+        std::max<std::size_t>(min_ring_frames, std::size_t{rate} * config_.ring_ms / 1000);
+    FrameRing ring(ring_frames * static_cast<std::size_t>(channels));
     AnalysisWorker worker(ring, analyzer, *results_, status_);
-    CaptureLoop loop(pcm.get(), settings, ring, status_, stop_fd_.get(),
-                     LoopTiming{std::chrono::milliseconds(config_.stall_timeout_ms),
-                                std::chrono::milliseconds(config_.poll_timeout_ms)});
     // Started while this thread is still at normal priority: the worker runs SCHED_OTHER.
     worker.start();
-
-    // Last, so that the start-up work above ran at normal priority and mlockall covers it.
-    const RealtimeGrant grant = make_this_thread_realtime(config_.realtime);
-    status_.set_realtime(grant.mode, grant.priority, grant.memory_locked, grant.detail);
-
-    // ---- the real-time loop ----
-    const LoopEnd end = loop.run();
+    const LoopEnd end = run_loop(ring);
     // The worker analyses what the loop pushed last, then ends (before the ring and the
     // analyzer it reads go out of scope).
     worker.stop();
+    return end;
+}
 
+void CaptureEngine::finish_as(LoopEnd end) noexcept
+{
     switch (end) {
     case LoopEnd::stopped:
         return finish(CaptureState::stopped);

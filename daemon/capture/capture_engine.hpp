@@ -29,13 +29,16 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
 
 #include "capture/capture_config.hpp"
+#include "capture/capture_loop.hpp"
 #include "capture/capture_snapshot.hpp"
 #include "capture/capture_status.hpp"
+#include "capture/frame_ring.hpp"
 #include "capture/shared_status.hpp"
 #include "capture/triple_buffer.hpp"
 #include "unique_fd.hpp"
@@ -84,7 +87,16 @@ public:
 
 private:
     void run() noexcept;
+    /// Opens the PCM and captures from it in real time.
     void capture();
+    /// Reads a sound server's frames from config_.feed instead.
+    void capture_feed();
+    /// Builds the analysis (analyzer, results, the worker and its ring of at least
+    /// @p min_ring_frames) for a stream of @p rate and @p channels, runs @p run_loop with the
+    /// worker's ring, and stops the worker. @return how the loop ended.
+    LoopEnd analyse(unsigned rate, int channels, std::size_t min_ring_frames,
+                    const std::function<LoopEnd(FrameRing&)>& run_loop);
+    void finish_as(LoopEnd end) noexcept;
     void finish(CaptureState final_state) noexcept;
 
     CaptureConfig config_;

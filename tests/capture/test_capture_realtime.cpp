@@ -14,6 +14,7 @@
 // only checks that what the engine reports matches the thread's real scheduling.
 #include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -305,6 +306,39 @@ TEST(CaptureRealtime, NoHeapAllocationOnTheRealtimePath)
                 counts_malloc ? "malloc and operator new" : "operator new",
                 static_cast<unsigned long long>(mmap_engine.status().frames),
                 static_cast<unsigned long long>(rw_engine.status().frames));
+}
+
+TEST(CaptureRealtime, NoHeapAllocationReadingAServerFeed)
+{
+    // The feed loop keeps the same rules without real-time priority: through frames, a stall,
+    // the server's xruns, samples that are not numbers and the stream's end.
+    FakeAgent agent;
+    CaptureConfig config = sim_config("unused", measurement_layout);
+    config.feed = agent.feed();
+    config.stall_timeout_ms = 200;
+    CaptureEngine engine(config);
+    realtime_allocations = 0;
+    engine.start();
+    ASSERT_TRUE(wait_until([&] { return engine.status().state == CaptureState::running; }, 3s));
+    cmr::synth::Synth synth(measurement_scenario());
+    std::vector<float> block(1024 * 8);
+    for (std::int64_t at = 0; at < 48000 * 3; at += 1024) {
+        synth.render(at, block);
+        agent.write(block);
+        std::this_thread::sleep_for(5ms);
+    }
+    ASSERT_TRUE(wait_until([&] { return engine.status().state == CaptureState::stalled; }, 3s));
+    agent.ring.add_xruns(1);
+    block[3] = std::nanf("");
+    agent.write(block);
+    agent.ring.end();
+    common::signal_event_fd(agent.wakeup.get());
+    ASSERT_TRUE(
+        wait_until([&] { return engine.status().state == CaptureState::disconnected; }, 3s));
+    EXPECT_EQ(realtime_allocations.load(), 0)
+        << "the last one asked for " << last_realtime_size.load() << " bytes";
+    EXPECT_GE(engine.status().overruns, 1U);
+    EXPECT_GT(engine.status().frames, 100000U);
 }
 
 } // namespace

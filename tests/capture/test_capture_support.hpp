@@ -13,10 +13,15 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
+#include <sys/eventfd.h>
+
 #include "cmr/layout.hpp"
 
 #include "capture/capture_config.hpp"
+#include "event_fd.hpp"
 #include "scenario_toml.hpp"
+#include "shared_frame_ring.hpp"
 #include "simulated_interface.hpp"
 #include "synth.hpp"
 
@@ -157,5 +162,28 @@ inline bool thread_exists(pid_t tid)
 {
     return std::filesystem::exists("/proc/self/task/" + std::to_string(tid));
 }
+
+/// cmrd-agent's side of a server feed: a 2 s ring for 8 inputs at 48 kHz, its wake-up eventfd,
+/// and feeds for engines made of duplicates of both (as D-Bus hands cmrd its own).
+struct FakeAgent {
+    common::SharedRingWriter ring{common::RingFormat{8, 48000, 96000}}; // 2 s
+    common::UniqueFd wakeup{::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};
+
+    std::shared_ptr<ServerFeed> feed()
+    {
+        auto feed = std::make_shared<ServerFeed>();
+        feed->ring = std::make_unique<common::SharedRingReader>(
+            common::UniqueFd(::fcntl(ring.fd(), F_DUPFD_CLOEXEC, 0)));
+        feed->wakeup = common::UniqueFd(::fcntl(wakeup.get(), F_DUPFD_CLOEXEC, 0));
+        feed->source = "a test writer";
+        return feed;
+    }
+
+    void write(std::span<const float> frames)
+    {
+        ring.write(frames);
+        common::signal_event_fd(wakeup.get());
+    }
+};
 
 } // namespace cmrd::capture::testing
