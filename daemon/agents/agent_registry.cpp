@@ -53,6 +53,14 @@ bool AgentRegistry::contains(const std::string& bus_name) const
     return agents_.contains(bus_name);
 }
 
+std::optional<std::string> AgentRegistry::user_of(const std::string& bus_name) const
+{
+    const auto agent = agents_.find(bus_name);
+    if (agent == agents_.end())
+        return std::nullopt;
+    return agent->second.user;
+}
+
 AgentRegistry::Agent& AgentRegistry::registered(const std::string& bus_name)
 {
     const auto found = agents_.find(bus_name);

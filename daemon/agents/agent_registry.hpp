@@ -61,6 +61,8 @@ public:
     /// Forgets the agent and everything it reported. @return whether it was registered.
     bool remove(const std::string& bus_name);
     [[nodiscard]] bool contains(const std::string& bus_name) const;
+    /// The user the agent runs as, nullopt when it is not registered.
+    [[nodiscard]] std::optional<std::string> user_of(const std::string& bus_name) const;
 
     /// Replaces the agent's report. Names are cut to max_name_length and stripped of control
     /// characters. @throws ReportError (the previous report stays) for a card out of range,

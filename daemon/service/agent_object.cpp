@@ -3,6 +3,8 @@
 
 #include <exception>
 
+#include <fcntl.h>
+
 #include "cmrd_bus_names.hpp"
 #include "log.hpp"
 #include "name_watch.hpp"
@@ -127,9 +129,54 @@ void AgentObject::ReleaseCard(const int32_t& card)
     });
 }
 
+void AgentObject::AttachFeed(const int32_t& card, const sdbus::UnixFd& ring,
+                             const sdbus::UnixFd& wakeup, const std::string& source)
+{
+    guarded("AttachFeed", [&] {
+        const std::string caller = allowed_caller("AttachFeed").bus_name;
+        const std::optional<std::string> user = registry_.user_of(caller);
+        if (!user)
+            throw agents::ReportError("register first (RegisterAgent)");
+        if (card < 0 || card > agents::max_card)
+            throw agents::ReportError("card " + std::to_string(card) + " is out of range");
+        auto feed = std::make_shared<capture::ServerFeed>();
+        try {
+            // Own duplicates: the message's descriptors close with it.
+            feed->ring = std::make_unique<common::SharedRingReader>(
+                common::UniqueFd(::fcntl(ring.get(), F_DUPFD_CLOEXEC, 0)));
+        } catch (const common::RingError& e) {
+            throw agents::ReportError(std::string("the ring: ") + e.what());
+        }
+        feed->wakeup = common::UniqueFd(::fcntl(wakeup.get(), F_DUPFD_CLOEXEC, 0));
+        if (feed->wakeup.get() < 0)
+            throw agents::ReportError("the wake-up descriptor cannot be kept");
+        feed->source = agents::clean_name(source) + " (" + *user + "'s cmrd-agent)";
+        const common::RingFormat& format = feed->ring->format();
+        const std::string what = feed->source + ", " + std::to_string(format.channels) +
+                                 " inputs at " + std::to_string(format.rate) + " Hz";
+        if (!hooks_.feed(card, caller, std::move(feed)))
+            throw agents::ReportError("cmrd does not monitor card " + std::to_string(card) +
+                                      " through a sound server (see WantedFeeds)");
+        common::log(LOG_INFO, "card " + std::to_string(card) + " is captured through " + what);
+    });
+}
+
 void AgentObject::collect()
 {
     departed_.clear();
+}
+
+std::vector<int32_t> AgentObject::WantedFeeds()
+{
+    return {wanted_feeds_.begin(), wanted_feeds_.end()};
+}
+
+void AgentObject::set_wanted_feeds(std::vector<int> cards)
+{
+    if (cards == wanted_feeds_)
+        return;
+    wanted_feeds_ = std::move(cards);
+    getObject().emitPropertiesChangedSignal(bus::agent_manager_interface, {"WantedFeeds"});
 }
 
 std::vector<int32_t> AgentObject::WantedCards()

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 
 #include "agents/agent_policy.hpp"
 #include "agents/agent_registry.hpp"
+#include "capture/server_feed.hpp"
 #include "monitor1_adaptor.h"
 
 namespace cmrd::service {
@@ -26,6 +28,11 @@ struct AgentHooks {
     /// An agent was asked to give up @p card's reservation: the devices on that card must have
     /// closed it when this returns.
     std::function<void(int card)> release;
+    /// Agent @p agent (its unique bus name) attached a feed for @p card. @return false when no
+    /// device wants the card through a server (the call is then refused).
+    std::function<bool(int card, const std::string& agent,
+                       const std::shared_ptr<capture::ServerFeed>& feed)>
+        feed;
 };
 
 /// Method handlers never let an exception escape (sdbus-c++ would end the process): refusals
@@ -42,6 +49,8 @@ public:
 
     /// Publishes the cards cmrd wants held (PropertiesChanged when they changed).
     void set_wanted_cards(std::vector<int> cards);
+    /// Publishes the cards cmrd wants captured through a server, the same way.
+    void set_wanted_feeds(std::vector<int> cards);
 
     /// Frees the watches of agents that left. Call outside bus dispatch: a watch cannot be
     /// freed from inside its own handler, where an agent's departure is noticed.
@@ -53,7 +62,10 @@ private:
     void UpdateCards(const std::vector<sdbus::Struct<int32_t, std::string, int32_t>>& reserved,
                      const std::vector<int32_t>& held) override;
     void ReleaseCard(const int32_t& card) override;
+    void AttachFeed(const int32_t& card, const sdbus::UnixFd& ring, const sdbus::UnixFd& wakeup,
+                    const std::string& source) override;
     std::vector<int32_t> WantedCards() override;
+    std::vector<int32_t> WantedFeeds() override;
 
     /// Who calls the method being handled, from the bus daemon's credentials.
     struct Caller {
@@ -72,6 +84,7 @@ private:
     std::map<std::string, sdbus::Slot> presence_;
     std::vector<sdbus::Slot> departed_; ///< watches of agents gone, freed by collect()
     std::vector<int> wanted_;
+    std::vector<int> wanted_feeds_;
 };
 
 } // namespace cmrd::service

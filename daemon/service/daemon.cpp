@@ -68,6 +68,10 @@ Daemon::Daemon(Options options)
     AgentHooks agent_hooks;
     agent_hooks.changed = [this] { agents_changed_ = true; };
     agent_hooks.release = [this](int /*card*/) { apply_agents(Clock::now()); };
+    agent_hooks.feed = [this](int card, const std::string& agent,
+                              const std::shared_ptr<capture::ServerFeed>& feed) {
+        return devices_->attach_feed(card, agent, feed);
+    };
     agents_ = std::make_unique<AgentObject>(*bus_, agents::AgentPolicy(), std::move(agent_hooks));
     devices_ = std::make_unique<DeviceManager>(*bus_);
     devices_->use_agents(agents_->registry());
@@ -293,6 +297,7 @@ void Daemon::apply_agents(Clock::time_point now)
     agents_->collect();
     devices_->apply_agents();
     agents_->set_wanted_cards(devices_->wanted_cards());
+    agents_->set_wanted_feeds(devices_->wanted_feeds());
 }
 
 void Daemon::housekeeping()

@@ -70,6 +70,7 @@ void DeviceManager::start(const std::string& name, PlannedDevice& planned)
 {
     try {
         planned.setup.capture.standby = standby_for(planned.setup.capture);
+        planned.setup.capture.feed = feed_for(planned.setup.capture);
         auto device = std::make_unique<MonitoredDevice>(connection_, planned.setup);
         device->set_reservation(reservation_for(planned.setup.capture));
         common::log(LOG_INFO, "monitoring " + name + " on " + planned.setup.capture.pcm);
@@ -99,11 +100,55 @@ DeviceManager::reservation_for(const capture::CaptureConfig& capture) const
     return agents_->view(card).reserved;
 }
 
+bool DeviceManager::wants_feed(const capture::CaptureConfig& capture) const
+{
+    if (capture::card_of(capture) < 0)
+        return false;
+    if (capture.access == capture::AccessMode::shared)
+        return true;
+    const std::optional<capture::Standby> standby = standby_for(capture);
+    return standby && standby->state == capture::CaptureState::shared;
+}
+
+std::shared_ptr<capture::ServerFeed>
+DeviceManager::feed_for(const capture::CaptureConfig& capture) const
+{
+    const auto attached = feeds_.find(capture::card_of(capture));
+    if (attached == feeds_.end() || !wants_feed(capture))
+        return nullptr;
+    return attached->second.feed;
+}
+
+std::vector<int> DeviceManager::wanted_feeds() const
+{
+    std::set<int> cards;
+    for (const auto& [name, device] : running_)
+        if (wants_feed(device->capture_config()))
+            cards.insert(capture::card_of(device->capture_config()));
+    return {cards.begin(), cards.end()};
+}
+
+bool DeviceManager::attach_feed(int card, const std::string& agent,
+                                const std::shared_ptr<capture::ServerFeed>& feed)
+{
+    const std::vector<int> wanted = wanted_feeds();
+    if (std::find(wanted.begin(), wanted.end(), card) == wanted.end())
+        return false;
+    feeds_[card] = AttachedFeed{agent, feed};
+    apply_agents();
+    return true;
+}
+
 void DeviceManager::apply_agents()
 {
+    // Feeds of agents that are gone end here (their devices fall back to waiting).
+    std::erase_if(feeds_, [&](const auto& entry) {
+        return agents_ == nullptr || !agents_->contains(entry.second.agent);
+    });
     for (auto& [name, device] : running_) {
-        device->set_standby(standby_for(device->capture_config()));
-        device->set_reservation(reservation_for(device->capture_config()));
+        const capture::CaptureConfig& capture = device->capture_config();
+        device->set_standby(standby_for(capture), feed_for(capture));
+        device->set_reservation(reservation_for(capture));
     }
 }
 

@@ -51,6 +51,13 @@ public:
     /// The cards whose reservation cmrd wants an agent to hold for it: those of running devices
     /// in access mode `yield` or `auto` that no other application reserved. Sorted.
     [[nodiscard]] std::vector<int> wanted_cards() const;
+    /// The cards cmrd wants an agent to capture through its sound server: those of devices
+    /// left to a server (wants_feed()). Sorted.
+    [[nodiscard]] std::vector<int> wanted_feeds() const;
+    /// Agent @p agent's feed of @p card, for the devices on that card that want one (replacing
+    /// a previous feed). @return whether any device took it.
+    bool attach_feed(int card, const std::string& agent,
+                     const std::shared_ptr<capture::ServerFeed>& feed);
 
     /// Looks up who holds the cards of busy devices (MonitoredDevice::check_holders).
     void check_holders();
@@ -66,12 +73,25 @@ private:
     /// Another application's reservation of the capture's card, as the agents report it.
     [[nodiscard]] std::optional<agents::Reservation>
     reservation_for(const capture::CaptureConfig& capture) const;
+    /// Whether a device of @p capture is left to a sound server (access `shared`, or `auto` on
+    /// a card a server reserved) and so wants a feed.
+    [[nodiscard]] bool wants_feed(const capture::CaptureConfig& capture) const;
+    /// The feed for a device of @p capture now: its card's, while it wants one and the agent
+    /// that attached it is registered.
+    [[nodiscard]] std::shared_ptr<capture::ServerFeed>
+    feed_for(const capture::CaptureConfig& capture) const;
 
     sdbus::IConnection& connection_;
     config::DaemonConfig config_;
     std::map<std::string, devices::CardInfo> cards_; ///< every ready card, by syspath
     std::map<std::string, std::unique_ptr<MonitoredDevice>> running_;
     std::map<std::string, CaptureKey> capture_keys_; ///< by device name
+    /// The feeds agents attached, by card: which agent's, and the feed.
+    struct AttachedFeed {
+        std::string agent;
+        std::shared_ptr<capture::ServerFeed> feed;
+    };
+    std::map<int, AttachedFeed> feeds_;
     std::vector<std::string> reported_problems_;
     const agents::AgentRegistry* agents_ = nullptr;
 };

@@ -107,6 +107,7 @@ bool DeviceObject::flush()
     check(r0.application == r1.application, "ReservedBy");
     check(r0.priority == r1.priority, "ReservedPriority");
     check(r0.user == r1.user, "ReservedUser");
+    check(published_.captured_through == current_.captured_through, "CapturedThrough");
     check(a.is_realtime() == b.is_realtime(), "Realtime");
     check(a.realtime_detail == b.realtime_detail, "RealtimeDetail");
     check(a.last_error == b.last_error, "LastError");

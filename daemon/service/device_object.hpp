@@ -27,6 +27,9 @@ struct DeviceFigures {
     /// Another application's reservation of the card on a user's session bus, as an agent
     /// reports it; empty when none is reported.
     std::optional<agents::Reservation> reservation;
+    /// Where the frames come from when not from the card itself (ServerFeed::source); "" for
+    /// direct capture.
+    std::string captured_through;
 };
 
 /// Serves a device's identity and capture status as properties; update() / flush() as for
@@ -68,6 +71,7 @@ private:
     std::string ReservedBy() override;
     int32_t ReservedPriority() override;
     std::string ReservedUser() override;
+    std::string CapturedThrough() override { return current_.captured_through; }
     bool Realtime() override { return current_.status.is_realtime(); }
     std::string RealtimeDetail() override { return current_.status.realtime_detail; }
     std::string LastError() override { return current_.status.last_error; }

@@ -278,14 +278,22 @@ bool MonitoredDevice::reopen_if_gone(Clock::time_point now, Clock::duration retr
     return true;
 }
 
-bool MonitoredDevice::set_standby(std::optional<capture::Standby> standby)
+bool MonitoredDevice::set_standby(std::optional<capture::Standby> standby,
+                                  std::shared_ptr<capture::ServerFeed> feed)
 {
-    if (standby == setup_.capture.standby)
+    if (standby == setup_.capture.standby && feed == setup_.capture.feed)
         return false;
-    common::log(LOG_INFO, setup_.identity.name + ": " +
-                              (standby ? standby->reason
-                                       : std::string("no one else reserves the card; capturing")));
+    if (feed != setup_.capture.feed)
+        common::log(LOG_INFO, setup_.identity.name + ": " +
+                                  (feed ? "capturing through " + feed->source
+                                        : std::string("no longer captured through a server")));
+    if (standby != setup_.capture.standby)
+        common::log(LOG_INFO,
+                    setup_.identity.name + ": " +
+                        (standby ? standby->reason
+                                 : std::string("no one else reserves the card; capturing")));
     setup_.capture.standby = std::move(standby);
+    setup_.capture.feed = std::move(feed);
     restart_engine(Clock::now());
     return true;
 }
@@ -310,7 +318,8 @@ void MonitoredDevice::set_reservation(std::optional<agents::Reservation> reserva
 
 DeviceFigures MonitoredDevice::device_figures(const capture::CaptureStatus& status) const
 {
-    return DeviceFigures{status, snapshot_.mains_hz, holders_, reservation_};
+    return DeviceFigures{status, snapshot_.mains_hz, holders_, reservation_,
+                         setup_.capture.feed ? setup_.capture.feed->source : std::string()};
 }
 
 void MonitoredDevice::restart_engine(Clock::time_point now)

@@ -70,9 +70,11 @@ public:
     bool reopen_if_gone(Clock::time_point now, Clock::duration retry_after);
 
     /// Tells the capture whether it must leave the card alone for now (what the agents report,
-    /// agents/card_access.hpp). A change restarts the capture: the PCM is closed before this
-    /// returns when @p standby is set. @return whether anything changed.
-    bool set_standby(std::optional<capture::Standby> standby);
+    /// agents/card_access.hpp), and whether an agent's @p feed brings the card's frames through
+    /// its sound server instead (null: none). A change restarts the capture: the PCM is closed
+    /// before this returns when @p standby or @p feed is set. @return whether anything changed.
+    bool set_standby(std::optional<capture::Standby> standby,
+                     std::shared_ptr<capture::ServerFeed> feed);
 
     /// Publishes who else reserves the card (what an agent reports) on the Device, and logs a
     /// notice naming the application once per episode: when a reservation by another

@@ -79,6 +79,7 @@ const Setters<DeviceState>& device_setters()
         {"ReservedBy", set(&DeviceState::reserved_by)},
         {"ReservedPriority", set(&DeviceState::reserved_priority)},
         {"ReservedUser", set(&DeviceState::reserved_user)},
+        {"CapturedThrough", set(&DeviceState::captured_through)},
         {"Realtime", set(&DeviceState::realtime)},
         {"RealtimeDetail", set(&DeviceState::realtime_detail)},
         {"LastError", set(&DeviceState::last_error)},

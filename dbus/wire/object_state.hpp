@@ -60,6 +60,8 @@ struct DeviceState {
     std::string reserved_by;
     std::int32_t reserved_priority = 0;
     std::string reserved_user;
+    /// Where the frames come from when not from the card itself ("" for direct capture).
+    std::string captured_through;
     bool realtime = false;
     std::string realtime_detail;
     std::string last_error;

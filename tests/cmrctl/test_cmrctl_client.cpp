@@ -146,6 +146,11 @@ TEST(PropertyDecoding, SinglesAndDevices)
     EXPECT_EQ(k["reservation"],
               (cmrctl::Json{{"application", "WirePlumber"}, {"priority", -20}, {"user", "alice"}}));
     EXPECT_EQ(card_holder_text(device), "reserved by WirePlumber (priority -20, alice's session)");
+    EXPECT_TRUE(k["captured_through"].is_null());
+    shared.clear();
+    shared["CapturedThrough"] = sdbus::Variant(std::string("PipeWire node x (alice's cmrd-agent)"));
+    apply_device_properties(device, shared);
+    EXPECT_EQ(device_json(device)["captured_through"], "PipeWire node x (alice's cmrd-agent)");
 }
 
 TEST(PropertyDecoding, WrongTypesAndUnknownValuesAreProtocolErrors)

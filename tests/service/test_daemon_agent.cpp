@@ -12,7 +12,9 @@
 //   requesters: cmrd closes the card first), times the sanitizer slack.
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -20,12 +22,18 @@
 #include <gtest/gtest.h>
 #include <sdbus-c++/sdbus-c++.h>
 #include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "cmrd_rig.hpp"
+#include "event_fd.hpp"
 #include "headless_pipewire.hpp"
 #include "scratch_dir.hpp"
 #include "service_paths.hpp"
+#include "shared_frame_ring.hpp"
 #include "sound_testbed.hpp"
+#include "synth.hpp"
 #include "test_users.hpp"
 #include "timing_slack.hpp"
 
@@ -430,6 +438,92 @@ TEST_F(Agent, RealWirePlumberKeepsItsCardThroughSuspendsAndRestarts)
     const HeadlessPipeWire::Recording after = server.record(2s);
     EXPECT_GT(after.seconds, 1.0) << after.command.describe() << server.log();
     EXPECT_TRUE(agent_->running()) << agent_log();
+}
+
+TEST_F(Agent, ACardLeftToItsServerIsMeasuredThroughTheFeedAnAgentAttaches)
+{
+    // The test is the agent: it reports WirePlumber's reservation, then hands cmrd a frame ring
+    // and writes a sound server's frames into it (the agent's PipeWire side is not built yet).
+    // Real cmrd, real bus, the ring's real descriptors passed over D-Bus.
+    auto bus = sdbus::createSessionBusConnectionWithAddress(studio_->rig.bus().address());
+    auto manager = sdbus::createProxy(*bus, service_name, root_path);
+    manager->callMethod("RegisterAgent").onInterface(agent_manager_interface);
+    using Reserved = std::vector<sdbus::Struct<std::int32_t, std::string, std::int32_t>>;
+    manager->callMethod("UpdateCards")
+        .onInterface(agent_manager_interface)
+        .withArguments(Reserved{{card_number, "WirePlumber", -20}}, std::vector<std::int32_t>{});
+    plug("auto");
+    ASSERT_TRUE(state_becomes("shared", follow_timeout));
+    EXPECT_TRUE(client().wait_for(
+        [&](const Recording&) {
+            return manager->getProperty("WantedFeeds")
+                       .onInterface(agent_manager_interface)
+                       .get<std::vector<std::int32_t>>() == std::vector<std::int32_t>{card_number};
+        },
+        follow_timeout));
+
+    common::SharedRingWriter ring(common::RingFormat{8, 48000, 96000});
+    const common::UniqueFd wakeup(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    const auto attach = [&](int card, int ring_fd) -> std::string {
+        try {
+            manager->callMethod("AttachFeed")
+                .onInterface(agent_manager_interface)
+                .withArguments(std::int32_t{card}, sdbus::UnixFd(ring_fd),
+                               sdbus::UnixFd(wakeup.get()), std::string("test feed"));
+        } catch (const sdbus::Error& e) {
+            return e.getName() + ": " + e.getMessage();
+        }
+        return "";
+    };
+    // Refused, saying why: a card cmrd does not want through a server, a ring that could
+    // shrink under cmrd's mapping.
+    EXPECT_NE(attach(5, ring.fd()).find("does not monitor card 5"), std::string::npos);
+    const common::UniqueFd unsealed(::memfd_create("unsealed", MFD_CLOEXEC));
+    ASSERT_EQ(::ftruncate(unsealed.get(), 4096), 0);
+    EXPECT_NE(attach(card_number, unsealed.get()).find("F_SEAL_SHRINK"), std::string::npos);
+    EXPECT_EQ(device("State"), "shared");
+
+    // The real thing: cmrd measures the frames the "server" delivers.
+    ASSERT_EQ(attach(card_number, ring.fd()), "");
+    cmr::synth::Scenario scenario;
+    scenario.inputs = 8;
+    scenario.sample_rate = 48000;
+    scenario.duration_s = 30.0;
+    scenario.mains.frequency_hz = 50.037;
+    cmr::synth::PairSpec loop;
+    loop.hot = 1;
+    loop.cold = 2;
+    loop.mismatch = 0.01;
+    loop.cm_hum = {-40.0, {0.0}};
+    scenario.pairs.push_back(loop);
+    cmr::synth::Synth synth(scenario);
+    std::vector<float> block(1024 * 8);
+    std::int64_t at = 0;
+    const auto feed_until = [&](const std::function<bool()>& done) {
+        for (const auto since = Clock::now(); Clock::now() - since < 20s && !done();) {
+            synth.render(at, block);
+            at += 1024;
+            ring.write(block);
+            common::signal_event_fd(wakeup.get());
+            std::this_thread::sleep_for(std::chrono::microseconds(1024 * 1000000 / 48000));
+        }
+        return done();
+    };
+    EXPECT_TRUE(feed_until([&] { return device("State") == "running"; })) << cmrd().log_text();
+    EXPECT_EQ(device("CapturedThrough"), "test feed (" + my_user_name() + "'s cmrd-agent)");
+    const auto mains = [&] {
+        return client().property(device_path(card_id), device_interface, "MainsHz").get<double>();
+    };
+    EXPECT_TRUE(feed_until([&] { return !std::isnan(mains()); })) << cmrd().log_text();
+    EXPECT_NEAR(mains(), 50.037, 0.02);
+    std::printf("through the feed: mains %.4f Hz after %.1f s of frames\n", mains(),
+                static_cast<double>(at) / 48000.0);
+
+    // The agent leaves: its feed and its report go, and cmrd captures the card itself.
+    bus.reset();
+    EXPECT_TRUE(client().wait_for(
+        [&](const Recording&) { return device("CapturedThrough").empty(); }, follow_timeout));
+    EXPECT_TRUE(state_becomes("running", follow_timeout));
 }
 
 TEST_F(Agent, HostileReportsAreRefusedOrContained)

@@ -38,9 +38,13 @@ int run(const StatusOptions& options)
         std::cout << "cmrd monitors no device\n";
     } else {
         std::cout << format_status_table(devices);
-        for (const client::DeviceView& view : devices)
+        for (const client::DeviceView& view : devices) {
             if (const std::string holder = client::card_holder_text(view.device); !holder.empty())
                 std::cout << view.device.name << " is " << holder << '\n';
+            if (!view.device.captured_through.empty())
+                std::cout << view.device.name << " is captured through "
+                          << view.device.captured_through << '\n';
+        }
     }
     std::cout.flush();
     return exit_ok;

@@ -51,6 +51,7 @@ Json device_json(const DeviceState& device)
         reservation["user"] = text_or_null(device.reserved_user);
         object["reservation"] = reservation;
     }
+    object["captured_through"] = text_or_null(device.captured_through);
     object["realtime_detail"] = text_or_null(device.realtime_detail);
     object["last_error"] = text_or_null(device.last_error);
     object["mains_hz"] = json_number(device.mains_hz, hz_decimals);
