@@ -21,6 +21,9 @@ constexpr double max_buffer_ms = 10000.0;
 // More than 50 updates per channel per second is more than any client can show and loads the
 // bus for nothing.
 constexpr double max_publish_rate_hz = 50.0;
+// At least one update every 1000 s: a slower rate is no monitoring, and far below it the
+// interval overflows the clock's integer ticks (#12 finding 8).
+constexpr double min_publish_rate_hz = 0.001;
 constexpr std::int64_t min_event_log_kib = 16;
 constexpr std::int64_t max_event_log_kib = std::int64_t{1024} * 1024; // 1 GiB
 
@@ -90,11 +93,8 @@ void read_dbus(TableReader& root, double& publish_rate_hz)
         return;
     TableReader reader(*table, root.key_path("dbus"), root.source());
     if (const std::optional<double> rate =
-            reader.number("publish_rate_hz", 0.0, max_publish_rate_hz)) {
-        if (*rate <= 0.0)
-            reader.fail("publish_rate_hz", "must be above 0 (updates per second)");
+            reader.number("publish_rate_hz", min_publish_rate_hz, max_publish_rate_hz))
         publish_rate_hz = *rate;
-    }
     reader.reject_unknown_keys();
 }
 

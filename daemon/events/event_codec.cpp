@@ -122,14 +122,11 @@ std::string to_json_line(const Event& event)
     return line.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
-ParseResult parse_event_line(std::string_view line)
+namespace {
+
+/// The event @p object holds, or why it holds none. May throw json::exception.
+ParseResult event_from_object(const json& object)
 {
-    json object;
-    try {
-        object = json::parse(line);
-    } catch (const json::parse_error& e) {
-        return ParseError{std::string("not valid JSON: ") + e.what()};
-    }
     if (!object.is_object())
         return ParseError{"not a JSON object"};
 
@@ -138,6 +135,11 @@ ParseResult parse_event_line(std::string_view line)
     if (seq == object.end() || !seq->is_number_unsigned())
         return ParseError{"\"seq\" is missing or not a non-negative integer"};
     event.sequence = seq->get<std::uint64_t>();
+    // Beyond any daemon's life (2^53 events), and beyond what a JSON reader keeps exact: a
+    // sequence there could only wrap the next one.
+    if (event.sequence > max_sequence)
+        return ParseError{"\"seq\" " + std::to_string(event.sequence) + " is beyond " +
+                          std::to_string(max_sequence)};
     auto time_us = object.find("time_us");
     if (time_us == object.end() || !time_us->is_number_integer())
         return ParseError{"\"time_us\" is missing or not an integer"};
@@ -169,6 +171,25 @@ ParseResult parse_event_line(std::string_view line)
         if (auto error = read_text_figure(object, key, *out))
             return ParseError{*error};
     return event;
+}
+
+} // namespace
+
+ParseResult parse_event_line(std::string_view line)
+{
+    json object;
+    try {
+        object = json::parse(line);
+    } catch (const json::exception& e) {
+        // parse_error, and out_of_range for a number no double holds ("time_us":1e999).
+        return ParseError{std::string("not valid JSON: ") + e.what()};
+    }
+    // Whatever a damaged line holds, reading it is a skipped line, never an exception.
+    try {
+        return event_from_object(object);
+    } catch (const json::exception& e) {
+        return ParseError{std::string("not an event: ") + e.what()};
+    }
 }
 
 } // namespace cmrd::events

@@ -34,6 +34,10 @@ using ParseResult = std::variant<Event, ParseError>;
 /// names is replaced by U+FFFD rather than failing.
 [[nodiscard]] std::string to_json_line(const Event& event);
 
+/// The highest sequence number a log line may carry (2^53: beyond any daemon's life, and the
+/// last integer a JSON reader keeps exact); a line with a higher one is refused.
+inline constexpr std::uint64_t max_sequence = std::uint64_t{1} << 53U;
+
 /// Parses a line written by to_json_line (without its newline). Keys it does not know are
 /// ignored and a missing figure reads as null, so lines from other versions still parse;
 /// `seq`, `time_us`, `device`, `channel`, `alarm` (not "none") and `action` are required.

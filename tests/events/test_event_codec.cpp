@@ -161,6 +161,14 @@ TEST(EventCodec, RejectsWhatIsNotAnEventAndSaysWhy)
               std::string::npos);
     EXPECT_NE(parse_error(R"({"seq":1,"time_us":2,"symmetry":3,)" + tail).find("\"symmetry\""),
               std::string::npos);
+    // #12 finding 2: a number no double holds stopped cmrd from starting (json's out_of_range
+    // escaped); a sequence at 2^64-1 wrapped the next event's to 0.
+    EXPECT_NE(parse_error(R"({"seq":1,"time_us":1e999,)" + tail).find("not valid JSON"),
+              std::string::npos);
+    EXPECT_NE(parse_error(R"({"seq":18446744073709551615,"time_us":2,)" + tail).find("beyond"),
+              std::string::npos);
+    EXPECT_NE(parse_error(R"({"seq":1e999,"time_us":2,)" + tail).find("not valid JSON"),
+              std::string::npos);
 }
 
 TEST(EventCodec, Iso8601Utc)

@@ -191,6 +191,30 @@ TEST(EventLog, MalformedMiddleLineIsSkippedWithFileAndLine)
     EXPECT_EQ(log.next_sequence(), 5U);
 }
 
+TEST(EventLog, NumbersNoEventCanHoldAreSkippedLinesNotAFailedStart)
+{
+    // #12 finding 2: "time_us":1e999 ended cmrd at start; a seq of 2^64-1 wrapped the next.
+    test::TempDir dir;
+    Event first = test::ground_loop_event(true, 1);
+    first.sequence = 7;
+    std::string huge_time = to_json_line(first);
+    huge_time.replace(huge_time.find("\"time_us\":"), std::string("\"time_us\":1").size(),
+                      "\"time_us\":1e999,\"x\":");
+    std::string huge_seq = to_json_line(first);
+    huge_seq.replace(0, std::string("{\"seq\":7").size(), "{\"seq\":18446744073709551615");
+    Event second = test::ground_loop_event(false, 2);
+    second.sequence = 8;
+    // A good line last: a damaged last line is taken for an interrupted write and cut off.
+    test::append_raw(current_file(dir), to_json_line(first) + "\n" + huge_time + "\n" + huge_seq +
+                                            "\n" + to_json_line(second) + "\n");
+    EventLog log(dir.path());
+    ASSERT_EQ(log.warnings().size(), 2U);
+    EXPECT_NE(log.warnings()[0].find(":2: not valid JSON"), std::string::npos) << log.warnings()[0];
+    EXPECT_NE(log.warnings()[1].find(":3: \"seq\""), std::string::npos) << log.warnings()[1];
+    EXPECT_EQ(sequences(log.since(all_time)), (std::vector<std::uint64_t>{7, 8}));
+    EXPECT_EQ(log.next_sequence(), 9U);
+}
+
 TEST(EventLog, DamageInTheRotatedFileIsSkippedNotRepaired)
 {
     test::TempDir dir;
