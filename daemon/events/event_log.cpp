@@ -125,19 +125,24 @@ void EventLog::cut_back_to_last_line()
 
 void EventLog::write_line(const std::string& line)
 {
-    ssize_t written = 0;
-    do {
-        written = ::write(file_fd_.get(), line.data(), line.size());
-    } while (written < 0 && errno == EINTR);
-    if (written < 0)
-        throw path_error(errno, "cannot write to event log", current_path_);
-    if (static_cast<std::size_t>(written) != line.size()) {
-        // Only the disk filling up or a file size limit cut a regular file's write short.
-        cut_back_to_last_line();
-        throw path_error(EFBIG,
-                         "short write (" + std::to_string(written) + " of " +
-                             std::to_string(line.size()) + " bytes, disk full?) to event log",
-                         current_path_);
+    // A short write (the disk filling up, a file size limit) is followed by another, whose
+    // failure says which it was (ENOSPC, EDQUOT, EFBIG, EIO): that errno is reported.
+    std::size_t done = 0;
+    while (done < line.size()) {
+        const ssize_t n = ::write(file_fd_.get(), line.data() + done, line.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const int err = n < 0 ? errno : EIO;
+            if (done == 0)
+                throw path_error(err, "cannot write to event log", current_path_);
+            cut_back_to_last_line();
+            throw path_error(err,
+                             "short write (" + std::to_string(done) + " of " +
+                                 std::to_string(line.size()) + " bytes) to event log",
+                             current_path_);
+        }
+        done += static_cast<std::size_t>(n);
     }
     if (::fdatasync(file_fd_.get()) != 0) {
         const int err = errno;

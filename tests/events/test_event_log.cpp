@@ -2,12 +2,15 @@
 // The event log on real files: reopening, repair of torn and malformed lines, the size bound,
 // since(), write failures (a real file size limit) and the single-writer lock.
 
+#include <cerrno>
 #include <chrono>
 #include <climits>
 #include <csignal>
+#include <cstring>
 #include <system_error>
 
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 
 #include "events/event_codec.hpp"
@@ -345,6 +348,41 @@ TEST(EventLog, FailedWriteLeavesNoPartialLineAndTheLogUsable)
     EXPECT_EQ(log.since(all_time).size(), 1U);
     EXPECT_EQ(log.append(test::ground_loop_event(false, 3)).sequence, 2U);
     EXPECT_EQ(sequences(events_in(current_file(dir))), (std::vector<std::uint64_t>{1, 2}));
+}
+
+TEST(EventLog, AFullDiskIsReportedAsSuchAndLosesNothingStored)
+{
+    // #12 finding 5: on ENOSPC every failed append said "File too large" (EFBIG was written
+    // into the code). A real full file system: a 64 KiB tmpfs (needs CAP_SYS_ADMIN).
+    test::TempDir dir;
+    if (::mount("cmrd-full", dir.path().c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=64k") != 0)
+        GTEST_SKIP() << "cannot mount a small tmpfs here (" << std::strerror(errno)
+                     << "): needs CAP_SYS_ADMIN, as CI has";
+    std::size_t stored = 0;
+    std::string error;
+    {
+        EventLog log(dir.path());
+        for (int i = 0; i < 2000 && error.empty(); ++i) {
+            try {
+                log.append(test::ground_loop_event(i % 2 == 0, i + 1));
+                ++stored;
+            } catch (const std::system_error& e) {
+                error = e.what();
+                EXPECT_EQ(e.code().value(), ENOSPC) << e.what();
+            }
+        }
+        EXPECT_NE(error.find("No space left on device"), std::string::npos) << error;
+        EXPECT_EQ(error.find("File too large"), std::string::npos) << error;
+        EXPECT_EQ(log.next_sequence(), stored + 1);
+    }
+    {
+        // Everything reported stored is on disk, whole, and a reopen finds it.
+        const EventLog reopened(dir.path());
+        EXPECT_EQ(reopened.warnings().size(), 0U);
+        EXPECT_EQ(reopened.next_sequence(), stored + 1);
+    }
+    EXPECT_GT(stored, 10U);
+    EXPECT_EQ(::umount(dir.path().c_str()), 0) << std::strerror(errno);
 }
 
 TEST(EventLog, OneProcessAtATime)
