@@ -6,6 +6,7 @@
 #include <utility>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <toml++/toml.h>
 #include <unistd.h>
 
@@ -17,15 +18,26 @@
 namespace cmrd::config {
 namespace {
 
-/// The whole file; errno-exact errors (a directory, a missing file, no permission).
+/// The whole file; errno-exact errors (a missing file, no permission). Only a regular file of
+/// at most max_config_bytes is read: a FIFO would block open() or read() for ever, /dev/zero
+/// would read until memory runs out (#12 finding 3). The open does not block (O_NONBLOCK)
+/// whatever the path names, and nothing but a regular file is read.
 std::string read_file(const std::filesystem::path& path)
 {
     const auto fail = [&](int err) {
         return ConfigError(path.string(), "cannot read: " + common::errno_text(err));
     };
-    const common::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    const common::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (fd.get() < 0)
         throw fail(errno);
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0)
+        throw fail(errno);
+    if (S_ISDIR(st.st_mode))
+        throw fail(EISDIR);
+    if (!S_ISREG(st.st_mode))
+        throw ConfigError(path.string(),
+                          "cannot read: not a regular file (a FIFO, socket or device)");
     std::string text;
     std::array<char, 16384> buffer{};
     for (;;) {
@@ -36,6 +48,10 @@ std::string read_file(const std::filesystem::path& path)
             text.append(buffer.data(), static_cast<std::size_t>(count));
         else if (errno != EINTR)
             throw fail(errno);
+        if (text.size() > max_config_bytes)
+            throw ConfigError(path.string(), "cannot read: larger than " +
+                                                 std::to_string(max_config_bytes / 1024) +
+                                                 " KiB, which no cmrd.toml needs");
     }
 }
 

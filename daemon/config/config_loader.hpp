@@ -19,8 +19,12 @@ namespace cmrd::config {
 /// The built-in defaults (no file): what DaemonConfig{} holds, with an empty `source`.
 [[nodiscard]] DaemonConfig default_config();
 
+/// The largest cmrd.toml read (the shipped one is a few KiB).
+inline constexpr std::size_t max_config_bytes = std::size_t{1} << 20U;
+
 /// Reads and parses a configuration file; `source` of the result is @p path.
-/// @throws ConfigError `PATH: cannot read: <strerror>` when the file cannot be read, or any
+/// @throws ConfigError `PATH: cannot read: <strerror>` when the file cannot be read, is not a
+///         regular file (a directory, FIFO, device) or is larger than max_config_bytes, or any
 ///         error parse_config() reports.
 [[nodiscard]] DaemonConfig load_config(const std::filesystem::path& path);
 

@@ -135,7 +135,11 @@ Daemon::~Daemon()
 
 config::DaemonConfig Daemon::read_config() const
 {
-    if (!options_.config_explicit && !std::filesystem::exists(options_.config_path))
+    // The non-throwing form: a directory cmrd may not search is a ConfigError from
+    // load_config() below (rejected on reload), not a std::filesystem exception that ends cmrd.
+    std::error_code unreadable;
+    if (!options_.config_explicit && !std::filesystem::exists(options_.config_path, unreadable) &&
+        !unreadable)
         return config::default_config();
     return config::load_config(options_.config_path);
 }

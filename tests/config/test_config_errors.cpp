@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmr/layout.hpp"
@@ -281,6 +282,35 @@ TEST(ConfigErrors, UnreadableFiles)
     } catch (const ConfigError& error) {
         EXPECT_EQ(std::string(error.what()), directory.string() + ": cannot read: Is a directory");
     }
+}
+
+TEST(ConfigErrors, OnlyARegularFileOfSaneSizeIsRead)
+{
+    // #12 finding 3: a FIFO blocked open() for ever (no watchdog ping, no reload answer), a
+    // symlink to /dev/zero read until bad_alloc. Each is now a ConfigError, at once.
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("cmrd-files-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto error_of = [](const std::filesystem::path& path) -> std::string {
+        try {
+            (void)load_config(path);
+        } catch (const ConfigError& error) {
+            return error.what();
+        }
+        return "no error";
+    };
+    ASSERT_EQ(::mkfifo((dir / "fifo.toml").c_str(), 0600), 0);
+    EXPECT_EQ(error_of(dir / "fifo.toml"), (dir / "fifo.toml").string() +
+                                               ": cannot read: not a regular file (a FIFO, "
+                                               "socket or device)");
+    std::filesystem::create_symlink("/dev/zero", dir / "zero.toml");
+    EXPECT_NE(error_of(dir / "zero.toml").find("not a regular file"), std::string::npos);
+    {
+        std::ofstream big(dir / "big.toml");
+        big << std::string(max_config_bytes + 1, '#');
+    }
+    EXPECT_NE(error_of(dir / "big.toml").find("larger than 1024 KiB"), std::string::npos);
+    std::filesystem::remove_all(dir);
 }
 
 TEST(ConfigErrors, ErrorsInARealFileNameIt)
