@@ -84,12 +84,19 @@ EventLog::EventLog(std::filesystem::path dir, std::size_t max_bytes)
 
 void EventLog::open_current_file()
 {
-    int fd = ::open(current_path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    // No links followed (#12 finding 4), and created for cmrd alone whatever the umask: alarm
+    // history says when a studio's lines were in trouble.
+    constexpr int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW;
+    int fd = ::open(current_path_.c_str(), flags);
     const bool created = fd < 0 && errno == ENOENT;
     if (created)
-        fd = ::open(current_path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        fd = ::open(current_path_.c_str(), flags | O_CREAT | O_EXCL, 0600);
     if (fd < 0)
-        throw path_error(errno, "cannot open event log", current_path_);
+        throw path_error(errno,
+                         errno == ELOOP ? "refusing the symbolic link (cmrd follows no links in "
+                                          "its state directory) at"
+                                        : "cannot open event log",
+                         current_path_);
     common::UniqueFd file(fd);
     // A new name (first start, or after a rotation's rename) is durable only once the
     // directory is.

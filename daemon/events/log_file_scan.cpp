@@ -25,11 +25,17 @@ std::system_error file_error(int err, const std::string& what, const std::filesy
 /// The whole file, or nullopt when it does not exist.
 std::optional<std::string> read_whole_file(const std::filesystem::path& path)
 {
-    const common::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NOFOLLOW: a link planted in the state directory must not make cmrd read (and then
+    // cut the last line of) a file elsewhere (#12 finding 4).
+    const common::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (fd.get() < 0) {
         if (errno == ENOENT)
             return std::nullopt;
-        throw file_error(errno, "cannot open event log", path);
+        throw file_error(errno,
+                         errno == ELOOP ? "refusing the symbolic link (cmrd follows no links in "
+                                          "its state directory) at"
+                                        : "cannot open event log",
+                         path);
     }
     std::string content;
     std::array<char, 65536> block{};

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "events/event_codec.hpp"
 #include "events/event_log.hpp"
@@ -383,6 +384,39 @@ TEST(EventLog, AFullDiskIsReportedAsSuchAndLosesNothingStored)
     }
     EXPECT_GT(stored, 10U);
     EXPECT_EQ(::umount(dir.path().c_str()), 0) << std::strerror(errno);
+}
+
+TEST(EventLog, ALinkInTheStateDirectoryIsRefusedAndItsTargetUntouched)
+{
+    // #12 finding 4: cmrd followed a symlink at events.jsonl, cut the target's last line and
+    // appended to it; the log was created 0644.
+    test::TempDir dir;
+    test::TempDir elsewhere;
+    const std::filesystem::path target = elsewhere.path() / "precious.txt";
+    test::append_raw(target, "line one\nno newline at the end");
+    std::filesystem::create_symlink(target, current_file(dir));
+    try {
+        const EventLog log(dir.path());
+        ADD_FAILURE() << "a symbolic link was opened as the event log";
+    } catch (const std::system_error& e) {
+        EXPECT_EQ(e.code().value(), ELOOP);
+        EXPECT_NE(std::string(e.what()).find("refusing the symbolic link"), std::string::npos)
+            << e.what();
+        EXPECT_NE(std::string(e.what()).find(current_file(dir).string()), std::string::npos);
+    }
+    EXPECT_EQ(test::read_file(target), "line one\nno newline at the end");
+
+    // A log cmrd creates is its own, whatever the umask.
+    test::TempDir fresh;
+    const mode_t old_mask = ::umask(0);
+    {
+        EventLog log(fresh.path());
+        log.append(test::ground_loop_event(true, 1));
+    }
+    ::umask(old_mask);
+    struct stat st {};
+    ASSERT_EQ(::stat(current_file(fresh).c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777U, 0600U);
 }
 
 TEST(EventLog, OneProcessAtATime)
