@@ -6,6 +6,7 @@
 // data race if a slot could be written while read.
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <thread>
@@ -54,7 +55,9 @@ TEST(TripleBuffer, ConcurrentWriterAndReaderNeverTear)
     // and at least min_publications times.
     constexpr std::uint64_t min_publications = 200000;
     constexpr std::uint64_t min_reads = 5000;
-    constexpr std::uint64_t max_publications = 200000000;
+    // Bounded by time, not by a count: on a loaded machine (the suite runs two tests at once on
+    // two cores) 200 M publications once went by with only 744 reads overlapping them.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     TripleBuffer<Payload> buffer(Payload{});
     std::atomic<bool> done{false};
     std::atomic<std::uint64_t> reads{0};
@@ -62,8 +65,9 @@ TEST(TripleBuffer, ConcurrentWriterAndReaderNeverTear)
 
     std::thread writer([&] {
         std::uint64_t seq = 0;
-        while (seq < max_publications &&
-               (seq < min_publications || reads.load(std::memory_order_relaxed) < min_reads)) {
+        while (seq < min_publications || reads.load(std::memory_order_relaxed) < min_reads) {
+            if (seq % 4096 == 0 && std::chrono::steady_clock::now() > deadline)
+                break;
             ++seq;
             Payload& slot = buffer.write_slot();
             slot.sequence = seq;
