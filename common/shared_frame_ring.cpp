@@ -80,8 +80,7 @@ std::string check_ring_format(const RingFormat& f)
                " Hz allowed)";
     if (f.capacity_frames < f.rate / 10 || f.capacity_frames > std::uint64_t{f.rate} * 30)
         return "the ring holds " + std::to_string(f.capacity_frames) +
-               " frames (0.1 s to 30 s "
-               "of audio allowed)";
+               " frames (0.1 s to 30 s of audio allowed)";
     if (ring_file_bytes(f) > ring_max_bytes)
         return "the ring needs " + std::to_string(ring_file_bytes(f)) + " bytes (at most " +
                std::to_string(ring_max_bytes) + " allowed)";

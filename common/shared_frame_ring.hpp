@@ -48,8 +48,8 @@ inline constexpr std::uint32_t ring_max_rate = 384000;
 /// A ring holds between 0.1 s and 30 s of audio, and at most 64 MiB.
 inline constexpr std::uint64_t ring_max_bytes = 64ULL << 20U;
 
-/// A ring that cannot be made or attached, with what is wrong ("the ring has 3 channels in a
-/// file of 1000 bytes, which needs 1728").
+/// A ring that cannot be made or attached, with what is wrong ("the ring's file has 1000
+/// bytes; 8 channels × 4800 frames need 153728").
 class RingError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;

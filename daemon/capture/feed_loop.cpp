@@ -53,11 +53,11 @@ LoopEnd FeedLoop::run() noexcept
         }
         if ((fds[1].revents & POLLIN) != 0)
             (void)common::drain_event_fd(fds[1].fd);
-        frames_since_wait_ = false;
-        if (const std::optional<LoopEnd> end = drain())
-            return *end;
+        const Drained drained = drain();
+        if (drained.end)
+            return *drained.end;
         const Clock::time_point now = Clock::now();
-        if (frames_since_wait_) {
+        if (drained.frames) {
             last_data = now;
             if (status_.state() != CaptureState::running)
                 status_.set_state(CaptureState::running);
@@ -72,8 +72,9 @@ LoopEnd FeedLoop::run() noexcept
     }
 }
 
-std::optional<LoopEnd> FeedLoop::drain() noexcept
+FeedLoop::Drained FeedLoop::drain() noexcept
 {
+    Drained drained;
     const std::size_t channels = feed_.ring->format().channels;
     // A ring's worth of blocks at most, then back to poll(): a writer that keeps jumping ahead
     // cannot keep the loop from its heartbeat and from stop().
@@ -84,7 +85,8 @@ std::optional<LoopEnd> FeedLoop::drain() noexcept
         case common::SharedRingReader::Status::corrupt:
             status_.set_error("the server feed's ring is corrupt (its write position went "
                               "backwards or past its claim): the agent is broken or hostile");
-            return LoopEnd::failed;
+            drained.end = LoopEnd::failed;
+            return drained;
         case common::SharedRingReader::Status::garbage:
             status_.set_error("the server feed sent samples that are not numbers; dropped");
             status_.count_overrun();
@@ -99,7 +101,7 @@ std::optional<LoopEnd> FeedLoop::drain() noexcept
             xruns_seen_ = xruns;
         }
         if (r.frames > 0) {
-            frames_since_wait_ = true;
+            drained.frames = true;
             const std::span<const float> frames(block_.data(), r.frames * channels);
             status_.count_block(r.frames, ring_.push(frames));
         }
@@ -107,12 +109,13 @@ std::optional<LoopEnd> FeedLoop::drain() noexcept
             status_.set_error("the sound server's stream ended (node removed or server "
                               "stopped)");
             status_.set_state(CaptureState::disconnected);
-            return LoopEnd::disconnected;
+            drained.end = LoopEnd::disconnected;
+            return drained;
         }
         if (r.frames == 0 && r.lost == 0)
-            return std::nullopt;
+            return drained;
     }
-    return std::nullopt;
+    return drained;
 }
 
 } // namespace cmrd::capture

@@ -34,8 +34,13 @@ public:
     [[nodiscard]] LoopEnd run() noexcept;
 
 private:
-    /// Moves what the ring holds. @return nullopt to go on, or how the loop ends.
-    [[nodiscard]] std::optional<LoopEnd> drain() noexcept;
+    /// What one drain() did: whether frames came, and how the loop ends (nullopt: go on).
+    struct Drained {
+        bool frames = false;
+        std::optional<LoopEnd> end;
+    };
+    /// Moves what the ring holds.
+    [[nodiscard]] Drained drain() noexcept;
 
     ServerFeed& feed_;
     FrameRing& ring_;
@@ -44,7 +49,6 @@ private:
     LoopTiming timing_;
     std::vector<float> block_;
     std::uint64_t xruns_seen_ = 0;
-    bool frames_since_wait_ = false;
 };
 
 } // namespace cmrd::capture

@@ -13,15 +13,11 @@
 #include <unistd.h>
 
 #include "events/event_codec.hpp"
+#include "events/log_file_error.hpp"
 #include "events/log_file_scan.hpp"
 
 namespace cmrd::events {
 namespace {
-
-std::system_error path_error(int err, const std::string& what, const std::filesystem::path& path)
-{
-    return {err, std::generic_category(), what + " " + path.string()};
-}
 
 std::int64_t now_us()
 {
@@ -45,14 +41,14 @@ EventLog::EventLog(std::filesystem::path dir, std::size_t max_bytes)
         throw std::system_error(ec, "cannot create event log directory " + dir_.string());
     dir_fd_ = common::UniqueFd(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dir_fd_.get() < 0)
-        throw path_error(errno, "cannot open event log directory", dir_);
+        throw log_file_error(errno, "cannot open event log directory", dir_);
     // The torn-line repair below is only safe with one writer.
     if (::flock(dir_fd_.get(), LOCK_EX | LOCK_NB) != 0) {
         const int err = errno;
-        throw path_error(err,
-                         err == EWOULDBLOCK ? "another process has the event log open in"
-                                            : "cannot lock event log directory",
-                         dir_);
+        throw log_file_error(err,
+                             err == EWOULDBLOCK ? "another process has the event log open in"
+                                                : "cannot lock event log directory",
+                             dir_);
     }
 
     LogFileScan rotated = scan_log_file(rotated_path_);
@@ -68,7 +64,7 @@ EventLog::EventLog(std::filesystem::path dir, std::size_t max_bytes)
         // An append cut short by a crash or power loss: the event was never reported stored.
         if (::ftruncate(file_fd_.get(), static_cast<off_t>(current.intact_size)) != 0 ||
             ::fdatasync(file_fd_.get()) != 0)
-            throw path_error(errno, "cannot cut a torn line off", current_path_);
+            throw log_file_error(errno, "cannot cut a torn line off", current_path_);
         current_size_ = current.intact_size;
         warnings_.push_back(current_path_.string() + ": " + current.torn_last_line +
                             ", cut off (an interrupted write)");
@@ -92,19 +88,15 @@ void EventLog::open_current_file()
     if (created)
         fd = ::open(current_path_.c_str(), flags | O_CREAT | O_EXCL, 0600);
     if (fd < 0)
-        throw path_error(errno,
-                         errno == ELOOP ? "refusing the symbolic link (cmrd follows no links in "
-                                          "its state directory) at"
-                                        : "cannot open event log",
-                         current_path_);
+        throw log_file_open_error(errno, current_path_);
     common::UniqueFd file(fd);
     // A new name (first start, or after a rotation's rename) is durable only once the
     // directory is.
     if (created && ::fsync(dir_fd_.get()) != 0)
-        throw path_error(errno, "cannot sync event log directory", dir_);
+        throw log_file_error(errno, "cannot sync event log directory", dir_);
     struct stat st {};
     if (::fstat(file.get(), &st) != 0)
-        throw path_error(errno, "cannot stat event log", current_path_);
+        throw log_file_error(errno, "cannot stat event log", current_path_);
     file_fd_ = std::move(file);
     current_size_ = static_cast<std::uintmax_t>(st.st_size);
 }
@@ -112,7 +104,7 @@ void EventLog::open_current_file()
 void EventLog::rotate()
 {
     if (::renameat(dir_fd_.get(), current_file_name, dir_fd_.get(), rotated_file_name) != 0)
-        throw path_error(errno, "cannot rotate event log", current_path_);
+        throw log_file_error(errno, "cannot rotate event log", current_path_);
     file_fd_ = common::UniqueFd();
     // Memory follows the files: the previous rotated file's events are gone.
     events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(rotated_count_));
@@ -125,7 +117,7 @@ void EventLog::cut_back_to_last_line()
 {
     if (::ftruncate(file_fd_.get(), static_cast<off_t>(current_size_)) != 0) {
         size_needs_restoring_ = true;
-        throw path_error(errno, "cannot cut a failed write off", current_path_);
+        throw log_file_error(errno, "cannot cut a failed write off", current_path_);
     }
     size_needs_restoring_ = false;
 }
@@ -142,19 +134,19 @@ void EventLog::write_line(const std::string& line)
         if (n <= 0) {
             const int err = n < 0 ? errno : EIO;
             if (done == 0)
-                throw path_error(err, "cannot write to event log", current_path_);
+                throw log_file_error(err, "cannot write to event log", current_path_);
             cut_back_to_last_line();
-            throw path_error(err,
-                             "short write (" + std::to_string(done) + " of " +
-                                 std::to_string(line.size()) + " bytes) to event log",
-                             current_path_);
+            throw log_file_error(err,
+                                 "short write (" + std::to_string(done) + " of " +
+                                     std::to_string(line.size()) + " bytes) to event log",
+                                 current_path_);
         }
         done += static_cast<std::size_t>(n);
     }
     if (::fdatasync(file_fd_.get()) != 0) {
         const int err = errno;
         cut_back_to_last_line();
-        throw path_error(err, "cannot flush event log", current_path_);
+        throw log_file_error(err, "cannot flush event log", current_path_);
     }
 }
 

@@ -12,15 +12,11 @@
 #include <unistd.h>
 
 #include "events/event_codec.hpp"
+#include "events/log_file_error.hpp"
 #include "unique_fd.hpp"
 
 namespace cmrd::events {
 namespace {
-
-std::system_error file_error(int err, const std::string& what, const std::filesystem::path& path)
-{
-    return {err, std::generic_category(), what + " " + path.string()};
-}
 
 /// The whole file, or nullopt when it does not exist.
 std::optional<std::string> read_whole_file(const std::filesystem::path& path)
@@ -31,11 +27,7 @@ std::optional<std::string> read_whole_file(const std::filesystem::path& path)
     if (fd.get() < 0) {
         if (errno == ENOENT)
             return std::nullopt;
-        throw file_error(errno,
-                         errno == ELOOP ? "refusing the symbolic link (cmrd follows no links in "
-                                          "its state directory) at"
-                                        : "cannot open event log",
-                         path);
+        throw log_file_open_error(errno, path);
     }
     std::string content;
     std::array<char, 65536> block{};
@@ -44,7 +36,7 @@ std::optional<std::string> read_whole_file(const std::filesystem::path& path)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            throw file_error(errno, "cannot read event log", path);
+            throw log_file_error(errno, "cannot read event log", path);
         if (n == 0)
             return content;
         content.append(block.data(), static_cast<std::size_t>(n));

@@ -154,7 +154,7 @@ void AgentObject::AttachFeed(const int32_t& card, const sdbus::UnixFd& ring,
         const common::RingFormat& format = feed->ring->format();
         const std::string what = feed->source + ", " + std::to_string(format.channels) +
                                  " inputs at " + std::to_string(format.rate) + " Hz";
-        if (!hooks_.feed(card, caller, std::move(feed)))
+        if (!hooks_.feed(card, caller, feed))
             throw agents::ReportError("cmrd does not monitor card " + std::to_string(card) +
                                       " through a sound server (see WantedFeeds)");
         common::log(LOG_INFO, "card " + std::to_string(card) + " is captured through " + what);

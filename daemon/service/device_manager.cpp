@@ -70,7 +70,7 @@ void DeviceManager::start(const std::string& name, PlannedDevice& planned)
 {
     try {
         planned.setup.capture.standby = standby_for(planned.setup.capture);
-        planned.setup.capture.feed = feed_for(planned.setup.capture);
+        planned.setup.capture.feed = feed_for(planned.setup.capture, planned.setup.capture.standby);
         auto device = std::make_unique<MonitoredDevice>(connection_, planned.setup);
         device->set_reservation(reservation_for(planned.setup.capture));
         common::log(LOG_INFO, "monitoring " + name + " on " + planned.setup.capture.pcm);
@@ -100,21 +100,21 @@ DeviceManager::reservation_for(const capture::CaptureConfig& capture) const
     return agents_->view(card).reserved;
 }
 
-bool DeviceManager::wants_feed(const capture::CaptureConfig& capture) const
+bool DeviceManager::left_to_server(const capture::CaptureConfig& capture,
+                                   const std::optional<capture::Standby>& standby)
 {
     if (capture::card_of(capture) < 0)
         return false;
-    if (capture.access == capture::AccessMode::shared)
-        return true;
-    const std::optional<capture::Standby> standby = standby_for(capture);
-    return standby && standby->state == capture::CaptureState::shared;
+    return capture.access == capture::AccessMode::shared ||
+           (standby && standby->state == capture::CaptureState::shared);
 }
 
 std::shared_ptr<capture::ServerFeed>
-DeviceManager::feed_for(const capture::CaptureConfig& capture) const
+DeviceManager::feed_for(const capture::CaptureConfig& capture,
+                        const std::optional<capture::Standby>& standby) const
 {
     const auto attached = feeds_.find(capture::card_of(capture));
-    if (attached == feeds_.end() || !wants_feed(capture))
+    if (attached == feeds_.end() || !left_to_server(capture, standby))
         return nullptr;
     return attached->second.feed;
 }
@@ -122,17 +122,22 @@ DeviceManager::feed_for(const capture::CaptureConfig& capture) const
 std::vector<int> DeviceManager::wanted_feeds() const
 {
     std::set<int> cards;
-    for (const auto& [name, device] : running_)
-        if (wants_feed(device->capture_config()))
-            cards.insert(capture::card_of(device->capture_config()));
+    for (const auto& [name, device] : running_) {
+        const capture::CaptureConfig& capture = device->capture_config();
+        if (left_to_server(capture, standby_for(capture)))
+            cards.insert(capture::card_of(capture));
+    }
     return {cards.begin(), cards.end()};
 }
 
 bool DeviceManager::attach_feed(int card, const std::string& agent,
                                 const std::shared_ptr<capture::ServerFeed>& feed)
 {
-    const std::vector<int> wanted = wanted_feeds();
-    if (std::find(wanted.begin(), wanted.end(), card) == wanted.end())
+    const bool wanted = std::any_of(running_.begin(), running_.end(), [&](const auto& entry) {
+        const capture::CaptureConfig& capture = entry.second->capture_config();
+        return capture::card_of(capture) == card && left_to_server(capture, standby_for(capture));
+    });
+    if (!wanted)
         return false;
     feeds_[card] = AttachedFeed{agent, feed};
     apply_agents();
@@ -147,7 +152,9 @@ void DeviceManager::apply_agents()
     });
     for (auto& [name, device] : running_) {
         const capture::CaptureConfig& capture = device->capture_config();
-        device->set_standby(standby_for(capture), feed_for(capture));
+        std::optional<capture::Standby> standby = standby_for(capture);
+        std::shared_ptr<capture::ServerFeed> feed = feed_for(capture, standby);
+        device->set_standby(std::move(standby), std::move(feed));
         device->set_reservation(reservation_for(capture));
     }
 }

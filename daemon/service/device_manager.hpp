@@ -52,7 +52,7 @@ public:
     /// in access mode `yield` or `auto` that no other application reserved. Sorted.
     [[nodiscard]] std::vector<int> wanted_cards() const;
     /// The cards cmrd wants an agent to capture through its sound server: those of devices
-    /// left to a server (wants_feed()). Sorted.
+    /// left to a server (left_to_server()). Sorted.
     [[nodiscard]] std::vector<int> wanted_feeds() const;
     /// Agent @p agent's feed of @p card, for the devices on that card that want one (replacing
     /// a previous feed). @return whether any device took it.
@@ -73,13 +73,15 @@ private:
     /// Another application's reservation of the capture's card, as the agents report it.
     [[nodiscard]] std::optional<agents::Reservation>
     reservation_for(const capture::CaptureConfig& capture) const;
-    /// Whether a device of @p capture is left to a sound server (access `shared`, or `auto` on
-    /// a card a server reserved) and so wants a feed.
-    [[nodiscard]] bool wants_feed(const capture::CaptureConfig& capture) const;
-    /// The feed for a device of @p capture now: its card's, while it wants one and the agent
-    /// that attached it is registered.
+    /// Whether a device of @p capture, under @p standby (standby_for()), is left to a sound
+    /// server (access `shared`, or `auto` on a card a server reserved) and so wants a feed.
+    [[nodiscard]] static bool left_to_server(const capture::CaptureConfig& capture,
+                                             const std::optional<capture::Standby>& standby);
+    /// The feed for a device of @p capture under @p standby now: its card's, while it is left
+    /// to a server and the agent that attached the feed is registered.
     [[nodiscard]] std::shared_ptr<capture::ServerFeed>
-    feed_for(const capture::CaptureConfig& capture) const;
+    feed_for(const capture::CaptureConfig& capture,
+             const std::optional<capture::Standby>& standby) const;
 
     sdbus::IConnection& connection_;
     config::DaemonConfig config_;

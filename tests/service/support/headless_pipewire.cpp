@@ -34,7 +34,7 @@ std::vector<std::pair<std::string, std::string>> node_properties(const std::stri
 }
 
 /// Debian's pipewire.conf with its context.objects replaced by a dummy driver and, when
-/// @p node_properties is not empty, the node (else WirePlumber creates it).
+/// @p node (node_properties()) is not empty, the node (else WirePlumber creates it).
 std::string pipewire_conf(const std::vector<std::pair<std::string, std::string>>& node)
 {
     std::string conf = read_text_file("/usr/share/pipewire/pipewire.conf");
