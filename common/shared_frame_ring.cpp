@@ -107,7 +107,10 @@ SharedRingWriter::SharedRingWriter(const RingFormat& format) : format_(format)
     // Sealed against shrinking: a reader's mapping can never lose its pages (SIGBUS).
     if (::fcntl(fd_.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0)
         throw RingError(system_error("sealing the ring"));
-    map_ = ::mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_.get(), 0);
+    // Populated now: the first lap of a real-time writer must not fault in fresh shmem pages
+    // (on a 5 ms JACK period, that made the agent's client late: two xruns at start).
+    map_ = ::mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_.get(),
+                  0);
     if (map_ == MAP_FAILED) {
         map_ = nullptr;
         throw RingError(system_error("mapping the ring"));

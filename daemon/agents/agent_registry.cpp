@@ -17,6 +17,11 @@ void check_card(int card)
 
 std::string clean_name(const std::string& text)
 {
+    return clean_text(text, max_name_length);
+}
+
+std::string clean_text(const std::string& text, std::size_t max_bytes)
+{
     std::string out;
     for (const char c : text) {
         const auto byte = static_cast<unsigned char>(c);
@@ -24,8 +29,8 @@ std::string clean_name(const std::string& text)
             continue;
         out.push_back(c);
     }
-    if (out.size() > max_name_length) {
-        std::size_t cut = max_name_length;
+    if (out.size() > max_bytes) {
+        std::size_t cut = max_bytes;
         // Back up over UTF-8 continuation bytes so that no character is split.
         while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0U) == 0x80U)
             --cut;

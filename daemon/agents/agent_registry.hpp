@@ -85,8 +85,12 @@ private:
     std::map<std::string, Agent> agents_;
 };
 
-/// @p text cut to max_name_length bytes (at a UTF-8 boundary) with control characters removed:
-/// safe for a journal line and a bus property.
+/// @p text cut to @p max_bytes (at a UTF-8 boundary) with control characters removed: safe for
+/// a journal line and a bus property.
+[[nodiscard]] std::string clean_text(const std::string& text, std::size_t max_bytes);
+/// clean_text() for names (max_name_length).
 [[nodiscard]] std::string clean_name(const std::string& text);
+/// The longest warning an agent may report about a feed.
+inline constexpr std::size_t max_warning_length = 512;
 
 } // namespace cmrd::agents

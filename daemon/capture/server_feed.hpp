@@ -23,6 +23,9 @@ struct ServerFeed {
     /// Where the frames come from, for people: "PipeWire node alsa_input.usb-UMC1820 (alice's
     /// cmrd-agent)".
     std::string source;
+    /// What the agent reports falsifies the figures on this path (AgentManager.ReportFeed),
+    /// "" when nothing does. The daemon's thread only: the capture thread never reads it.
+    std::string warning;
 };
 
 } // namespace cmrd::capture

@@ -161,6 +161,19 @@ void AgentObject::AttachFeed(const int32_t& card, const sdbus::UnixFd& ring,
     });
 }
 
+void AgentObject::ReportFeed(const int32_t& card, const std::string& warning)
+{
+    guarded("ReportFeed", [&] {
+        const std::string caller = allowed_caller("ReportFeed").bus_name;
+        if (!registry_.user_of(caller))
+            throw agents::ReportError("register first (RegisterAgent)");
+        if (!hooks_.feed_warning(card, caller,
+                                 agents::clean_text(warning, agents::max_warning_length)))
+            throw agents::ReportError("no feed of card " + std::to_string(card) +
+                                      " from this agent (AttachFeed first)");
+    });
+}
+
 void AgentObject::collect()
 {
     departed_.clear();

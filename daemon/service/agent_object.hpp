@@ -33,6 +33,10 @@ struct AgentHooks {
     std::function<bool(int card, const std::string& agent,
                        const std::shared_ptr<capture::ServerFeed>& feed)>
         feed;
+    /// Agent @p agent reports @p warning about its feed of @p card. @return false when it has
+    /// no feed attached for the card (the call is then refused).
+    std::function<bool(int card, const std::string& agent, const std::string& warning)>
+        feed_warning;
 };
 
 /// Method handlers never let an exception escape (sdbus-c++ would end the process): refusals
@@ -62,6 +66,7 @@ private:
     void UpdateCards(const std::vector<sdbus::Struct<int32_t, std::string, int32_t>>& reserved,
                      const std::vector<int32_t>& held) override;
     void ReleaseCard(const int32_t& card) override;
+    void ReportFeed(const int32_t& card, const std::string& warning) override;
     void AttachFeed(const int32_t& card, const sdbus::UnixFd& ring, const sdbus::UnixFd& wakeup,
                     const std::string& source) override;
     std::vector<int32_t> WantedCards() override;

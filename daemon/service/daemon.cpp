@@ -72,6 +72,10 @@ Daemon::Daemon(Options options)
                               const std::shared_ptr<capture::ServerFeed>& feed) {
         return devices_->attach_feed(card, agent, feed);
     };
+    agent_hooks.feed_warning = [this](int card, const std::string& agent,
+                                      const std::string& warning) {
+        return devices_->report_feed_warning(card, agent, warning);
+    };
     agents_ = std::make_unique<AgentObject>(*bus_, agents::AgentPolicy(), std::move(agent_hooks));
     devices_ = std::make_unique<DeviceManager>(*bus_);
     devices_->use_agents(agents_->registry());

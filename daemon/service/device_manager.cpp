@@ -144,6 +144,20 @@ bool DeviceManager::attach_feed(int card, const std::string& agent,
     return true;
 }
 
+bool DeviceManager::report_feed_warning(int card, const std::string& agent,
+                                        const std::string& warning)
+{
+    const auto it = feeds_.find(card);
+    if (it == feeds_.end() || it->second.agent != agent)
+        return false;
+    if (it->second.feed->warning == warning)
+        return true;
+    it->second.feed->warning = warning;
+    for (auto& [name, device] : running_)
+        device->feed_warning_changed(*it->second.feed);
+    return true;
+}
+
 void DeviceManager::apply_agents()
 {
     // Feeds of agents that are gone end here (their devices fall back to waiting).

@@ -58,6 +58,9 @@ public:
     /// a previous feed). @return whether any device took it.
     bool attach_feed(int card, const std::string& agent,
                      const std::shared_ptr<capture::ServerFeed>& feed);
+    /// Agent @p agent's @p warning about its feed of @p card (ServerFeed::warning), published
+    /// by the devices it feeds. @return false when the agent has no feed of that card.
+    bool report_feed_warning(int card, const std::string& agent, const std::string& warning);
 
     /// Looks up who holds the cards of busy devices (MonitoredDevice::check_holders).
     void check_holders();

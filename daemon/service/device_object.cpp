@@ -108,6 +108,7 @@ bool DeviceObject::flush()
     check(r0.priority == r1.priority, "ReservedPriority");
     check(r0.user == r1.user, "ReservedUser");
     check(published_.captured_through == current_.captured_through, "CapturedThrough");
+    check(published_.capture_warning == current_.capture_warning, "CaptureWarning");
     check(a.is_realtime() == b.is_realtime(), "Realtime");
     check(a.realtime_detail == b.realtime_detail, "RealtimeDetail");
     check(a.last_error == b.last_error, "LastError");

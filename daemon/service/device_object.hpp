@@ -30,6 +30,8 @@ struct DeviceFigures {
     /// Where the frames come from when not from the card itself (ServerFeed::source); "" for
     /// direct capture.
     std::string captured_through;
+    /// ServerFeed::warning; "" for direct capture.
+    std::string capture_warning;
 };
 
 /// Serves a device's identity and capture status as properties; update() / flush() as for
@@ -72,6 +74,7 @@ private:
     int32_t ReservedPriority() override;
     std::string ReservedUser() override;
     std::string CapturedThrough() override { return current_.captured_through; }
+    std::string CaptureWarning() override { return current_.capture_warning; }
     bool Realtime() override { return current_.status.is_realtime(); }
     std::string RealtimeDetail() override { return current_.status.realtime_detail; }
     std::string LastError() override { return current_.status.last_error; }

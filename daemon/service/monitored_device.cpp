@@ -298,6 +298,20 @@ bool MonitoredDevice::set_standby(std::optional<capture::Standby> standby,
     return true;
 }
 
+void MonitoredDevice::feed_warning_changed(const capture::ServerFeed& feed)
+{
+    if (setup_.capture.feed.get() != &feed)
+        return;
+    if (feed.warning.empty())
+        common::log(LOG_INFO, setup_.identity.name + ": the path through " + feed.source +
+                                  " no longer falsifies figures");
+    else
+        common::log(LOG_WARNING, setup_.identity.name + ": figures through " + feed.source +
+                                     " are not to be trusted: " + feed.warning);
+    device_->update(device_figures(engine_->status()));
+    publish_throttle_.changed();
+}
+
 void MonitoredDevice::set_reservation(std::optional<agents::Reservation> reservation)
 {
     if (reservation == reservation_)
@@ -318,8 +332,13 @@ void MonitoredDevice::set_reservation(std::optional<agents::Reservation> reserva
 
 DeviceFigures MonitoredDevice::device_figures(const capture::CaptureStatus& status) const
 {
-    return DeviceFigures{status, snapshot_.mains_hz, holders_, reservation_,
-                         setup_.capture.feed ? setup_.capture.feed->source : std::string()};
+    const capture::ServerFeed* feed = setup_.capture.feed.get();
+    return DeviceFigures{status,
+                         snapshot_.mains_hz,
+                         holders_,
+                         reservation_,
+                         feed != nullptr ? feed->source : std::string(),
+                         feed != nullptr ? feed->warning : std::string()};
 }
 
 void MonitoredDevice::restart_engine(Clock::time_point now)

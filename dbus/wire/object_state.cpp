@@ -80,6 +80,7 @@ const Setters<DeviceState>& device_setters()
         {"ReservedPriority", set(&DeviceState::reserved_priority)},
         {"ReservedUser", set(&DeviceState::reserved_user)},
         {"CapturedThrough", set(&DeviceState::captured_through)},
+        {"CaptureWarning", set(&DeviceState::capture_warning)},
         {"Realtime", set(&DeviceState::realtime)},
         {"RealtimeDetail", set(&DeviceState::realtime_detail)},
         {"LastError", set(&DeviceState::last_error)},

@@ -62,6 +62,8 @@ struct DeviceState {
     std::string reserved_user;
     /// Where the frames come from when not from the card itself ("" for direct capture).
     std::string captured_through;
+    /// What falsifies figures on the way through the server ("" when nothing does).
+    std::string capture_warning;
     bool realtime = false;
     std::string realtime_detail;
     std::string last_error;

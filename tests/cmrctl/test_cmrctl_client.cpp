@@ -151,6 +151,11 @@ TEST(PropertyDecoding, SinglesAndDevices)
     shared["CapturedThrough"] = sdbus::Variant(std::string("PipeWire node x (alice's cmrd-agent)"));
     apply_device_properties(device, shared);
     EXPECT_EQ(device_json(device)["captured_through"], "PipeWire node x (alice's cmrd-agent)");
+    EXPECT_TRUE(device_json(device)["capture_warning"].is_null());
+    shared.clear();
+    shared["CaptureWarning"] = sdbus::Variant(std::string("input 3 (AUX2) has a channel volume"));
+    apply_device_properties(device, shared);
+    EXPECT_EQ(device_json(device)["capture_warning"], "input 3 (AUX2) has a channel volume");
 }
 
 TEST(PropertyDecoding, WrongTypesAndUnknownValuesAreProtocolErrors)

@@ -44,6 +44,9 @@ int run(const StatusOptions& options)
             if (!view.device.captured_through.empty())
                 std::cout << view.device.name << " is captured through "
                           << view.device.captured_through << '\n';
+            if (!view.device.capture_warning.empty())
+                std::cout << view.device.name << ": WARNING: " << view.device.capture_warning
+                          << '\n';
         }
     }
     std::cout.flush();

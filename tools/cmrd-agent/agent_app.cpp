@@ -65,10 +65,14 @@ void AgentManagerProxy::onPropertiesChanged(const std::string& interface_name,
                                             const std::map<std::string, sdbus::Variant>& changed,
                                             const std::vector<std::string>& invalidated)
 {
-    if (interface_name == cmrd::bus::agent_manager_interface &&
-        (changed.contains("WantedCards") ||
-         std::find(invalidated.begin(), invalidated.end(), "WantedCards") != invalidated.end()))
-        wanted_changed_();
+    if (interface_name != cmrd::bus::agent_manager_interface)
+        return;
+    for (const char* name : {"WantedCards", "WantedFeeds"})
+        if (changed.contains(name) ||
+            std::find(invalidated.begin(), invalidated.end(), name) != invalidated.end()) {
+            wanted_changed_();
+            return;
+        }
 }
 
 AgentApp::AgentApp(const Options& options)
@@ -88,6 +92,7 @@ AgentApp::AgentApp(const Options& options)
             cmrd_present_ = present;
             registered_ = false; // a new cmrd knows nothing of us
             reported_.reset();
+            feeds_->clear(); // nor of our feeds: it gets new rings
             wanted_stale_ = true;
         });
     cmrd_present_ = cmrd::bus::has_owner(*system_bus_, cmrd::bus::service_name);
@@ -95,6 +100,14 @@ AgentApp::AgentApp(const Options& options)
         std::make_unique<cmrd::bus::BusEventSource>(loop_, *system_bus_, "the system bus");
     session_source_ =
         std::make_unique<cmrd::bus::BusEventSource>(loop_, *session_bus_, "the session bus");
+    feeds_ = std::make_unique<FeedManager>(
+        loop_, options.jack_server,
+        FeedSink{
+            [this](int card, const FeedWriter& writer, const std::string& source) {
+                cmrd_->AttachFeed(card, sdbus::UnixFd(writer.ring_fd()),
+                                  sdbus::UnixFd(writer.wakeup_fd()), source);
+            },
+            [this](int card, const std::string& warning) { cmrd_->ReportFeed(card, warning); }});
     retry_ = cmrd::common::Timer(loop_, [] {}); // reconcile() runs after it
     after_dispatch_ = cmrd::common::PostSource(loop_, [this] { reconcile(); });
     retry_.arm_in(Clock::duration::zero());
@@ -104,6 +117,7 @@ AgentApp::~AgentApp()
 {
     // Give the cards back before leaving; then sources and proxies before their connections.
     holds_.clear();
+    feeds_.reset();
     if (registered_) {
         try {
             cmrd_->UnregisterAgent();
@@ -234,6 +248,7 @@ void AgentApp::sync_with_cmrd()
 {
     if (!cmrd_present_) {
         holds_.clear(); // no one may wait for a cmrd that is not there
+        feeds_->clear();
         return;
     }
     if (!ensure_registered())
@@ -242,8 +257,11 @@ void AgentApp::sync_with_cmrd()
         if (wanted_stale_) {
             const std::vector<std::int32_t> wanted = cmrd_->WantedCards();
             wanted_.assign(wanted.begin(), wanted.end());
+            const std::vector<std::int32_t> feeds = cmrd_->WantedFeeds();
+            wanted_feeds_.assign(feeds.begin(), feeds.end());
             wanted_stale_ = false;
         }
+        feeds_->sync(wanted_feeds_, reservations_->owners());
         update_holds();
         Report report = current_report();
         if (report != reported_) {
@@ -256,6 +274,7 @@ void AgentApp::sync_with_cmrd()
         cmrd::common::log(LOG_WARNING, "talking to cmrd: " + e.getMessage());
         registered_ = false;
         reported_.reset();
+        feeds_->clear();
         retry_.arm_in(retry_interval);
     }
 }

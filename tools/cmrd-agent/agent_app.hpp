@@ -6,8 +6,10 @@
 ///   reports them to cmrd (org.cmrd.Monitor1.AgentManager.UpdateCards);
 /// - holds the reservation of every card cmrd wants held (its WantedCards) while no one else
 ///   does (card_hold.hpp), and passes requests for those cards on to cmrd (ReleaseCard);
-/// - registers again whenever cmrd (re)appears, and drops every hold while cmrd is away, so
-///   that no one ever waits for a cmrd that is not there.
+/// - captures the cards cmrd wants through the sound server (its WantedFeeds) and hands the
+///   frames over (feed_manager.hpp);
+/// - registers again whenever cmrd (re)appears, and drops every hold and feed while cmrd is
+///   away, so that no one ever waits for a cmrd that is not there.
 /// SIGTERM/SIGINT end it; a bus that goes away ends it with an error (the user unit restarts
 /// it).
 
@@ -23,6 +25,7 @@
 #include "bus_event_source.hpp"
 #include "card_hold.hpp"
 #include "event_loop.hpp"
+#include "feed_manager.hpp"
 #include "monitor1_proxy.h"
 #include "options.hpp"
 #include "reservation_watch.hpp"
@@ -30,11 +33,13 @@
 
 namespace cmrdagent {
 
-/// cmrd's AgentManager, with its WantedCards followed through PropertiesChanged.
+/// cmrd's AgentManager, with its WantedCards and WantedFeeds followed through
+/// PropertiesChanged.
 class AgentManagerProxy final
     : public sdbus::ProxyInterfaces<org::cmrd::Monitor1::AgentManager_proxy,
                                     sdbus::Properties_proxy> {
 public:
+    /// @p wanted_changed runs when either list changes.
     AgentManagerProxy(sdbus::IConnection& bus, std::function<void()> wanted_changed);
     ~AgentManagerProxy();
     AgentManagerProxy(const AgentManagerProxy&) = delete;
@@ -97,6 +102,7 @@ private:
     bool registered_ = false;
     bool wanted_stale_ = true;
     std::vector<int> wanted_;
+    std::vector<int> wanted_feeds_;
     std::map<int, std::unique_ptr<CardHold>> holds_;
     /// Cards recently given up to a requester, not to be taken again before then.
     std::map<int, std::chrono::steady_clock::time_point> hands_off_until_;
@@ -104,6 +110,7 @@ private:
     std::string last_problem_; ///< logged once until it changes
     std::unique_ptr<cmrd::bus::BusEventSource> system_source_;
     std::unique_ptr<cmrd::bus::BusEventSource> session_source_;
+    std::unique_ptr<FeedManager> feeds_;
     cmrd::common::SystemdNotifier notifier_;
     bool ready_sent_ = false;
     cmrd::common::Timer retry_;

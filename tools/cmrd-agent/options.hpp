@@ -14,6 +14,9 @@ struct Options {
     /// Where the user's sound server reserves its cards: "session" (DBUS_SESSION_BUS_ADDRESS)
     /// or a D-Bus address.
     std::string session_bus = "session";
+    /// The JACK server to capture through for a card JACK reserves ("" for the default one,
+    /// as JACK_DEFAULT_SERVER says).
+    std::string jack_server;
 };
 
 /// The options, or the exit status when the process should end at once (--help, --version:

@@ -7,13 +7,13 @@
 namespace cmrd::service::testing {
 namespace {
 
-cmr::sim::InterfaceSpec studio_interface(bool one_opener)
+cmr::sim::InterfaceSpec studio_interface(bool one_opener, const std::filesystem::path& scenario)
 {
     cmr::sim::InterfaceSpec spec = cmr::sim::interface_spec(8, {"S32_LE"}, {48000}, "sim8");
     spec.one_opener = one_opener;
     spec.extra_config = "pcm.sim8b {\n    type cmrsim\n    channels 8\n"
                         "    formats [ \"S32_LE\" ]\n    rates [ 48000 ]\n    scenario " +
-                        cmr::sim::alsa_quoted(ground_loop_scenario().string()) + "\n}\n";
+                        cmr::sim::alsa_quoted(scenario.string()) + "\n}\n";
     return spec;
 }
 
@@ -35,7 +35,8 @@ const ScratchDir& prepared(const ScratchDir& dir, const RigOptions& options,
 
 CmrdRig::CmrdRig(const RigOptions& options)
     : config_path_(dir_ / "cmrd.toml"), state_dir_(dir_ / "state"),
-      sim_(studio_interface(options.one_opener), cmr::sim::ScenarioFile{ground_loop_scenario()}),
+      sim_(studio_interface(options.one_opener, options.scenario),
+           cmr::sim::ScenarioFile{options.scenario}),
       bus_(options.bus, prepared(dir_, options, config_path_, state_dir_).path(), options.policies),
       client_(bus_.address())
 {

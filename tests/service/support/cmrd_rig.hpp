@@ -16,6 +16,7 @@
 #include "monitor_client.hpp"
 #include "private_bus.hpp"
 #include "scratch_dir.hpp"
+#include "service_paths.hpp"
 #include "simulated_interface.hpp"
 
 namespace cmrd::service::testing {
@@ -35,6 +36,8 @@ struct RigOptions {
     EnvironmentChanges environment = {};
     /// `sim8` takes one opener at a time, as hardware (a second open fails with -EBUSY).
     bool one_opener = false;
+    /// What the simulated interface plays (a cmr-synth scenario).
+    std::filesystem::path scenario = ground_loop_scenario();
 };
 
 /// cmrd on a session bus, as the test's own user, with this cmrd.toml.

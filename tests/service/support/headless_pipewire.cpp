@@ -16,21 +16,26 @@ namespace {
 using namespace std::chrono_literals;
 
 /// The node's properties: an adapter on the ALSA PCM, raw inputs AUX0... (key, value).
-std::vector<std::pair<std::string, std::string>> node_properties(const std::string& pcm,
-                                                                 int channels)
+std::vector<std::pair<std::string, std::string>>
+node_properties(const std::string& pcm, int channels, std::optional<int> card)
 {
     std::string positions = "[";
     for (int i = 0; i < channels; ++i)
         positions += " AUX" + std::to_string(i);
-    return {{"factory.name", "api.alsa.pcm.source"},
-            {"node.name", "cmrd-test-source"},
-            {"media.class", "Audio/Source"},
-            {"api.alsa.path", pcm},
-            {"audio.channels", std::to_string(channels)},
-            {"audio.rate", "48000"},
-            {"audio.format", "S32LE"},
-            {"audio.position", positions + " ]"},
-            {"priority.driver", "30000"}};
+    std::vector<std::pair<std::string, std::string>> props{
+        {"factory.name", "api.alsa.pcm.source"},
+        {"node.name", "cmrd-test-source"},
+        {"media.class", "Audio/Source"},
+        {"api.alsa.path", pcm},
+        {"audio.channels", std::to_string(channels)},
+        {"audio.rate", "48000"},
+        {"audio.format", "S32LE"},
+        {"audio.position", positions + " ]"},
+        {"priority.driver", "30000"}};
+    // The card the node captures, as PipeWire's ALSA monitor says it for a real card.
+    if (card)
+        props.emplace_back("api.alsa.pcm.card", std::to_string(*card));
+    return props;
 }
 
 /// Debian's pipewire.conf with its context.objects replaced by a dummy driver and, when
@@ -102,7 +107,7 @@ HeadlessPipeWire::HeadlessPipeWire(const std::string& pcm, int channels,
 {
     std::filesystem::create_directory((dir_ / "run"));
     ::chmod((dir_ / "run").c_str(), 0700);
-    const auto node = node_properties(pcm, channels);
+    const auto node = node_properties(pcm, channels, reserved_card);
     write_text_file(dir_ / "pipewire.conf", pipewire_conf(reserved_card ? decltype(node){} : node));
     // WirePlumber reads its configuration from XDG_CONFIG_HOME first: the machine's user
     // configuration stays out, and the reservation script goes in.
@@ -146,7 +151,7 @@ void HeadlessPipeWire::wait_until_ready() const
         const CommandResult nodes = run_command({"pw-cli", "ls", "Node"}, environment(), 5s);
         if (nodes.ok() && nodes.out.find("cmrd-test-source") != std::string::npos)
             break;
-        if (waited > 10s)
+        if (waited > 20s)
             throw std::runtime_error("PipeWire's node did not appear:\n" + nodes.describe() + "\n" +
                                      log());
         std::this_thread::sleep_for(200ms);
@@ -185,6 +190,37 @@ void HeadlessPipeWire::stop()
         if (!server->wait_exit(5s))
             server->kill_and_reap();
     }
+}
+
+std::string HeadlessPipeWire::node_id() const
+{
+    // "\tid 42, type PipeWire:Interface:Node/3", then properties ("\t\tclient.id = ...")
+    // down to "node.name = "cmrd-test-source"".
+    const CommandResult nodes = run_command({"pw-cli", "ls", "Node"}, environment(), 5s);
+    const std::size_t name = nodes.out.find("node.name = \"cmrd-test-source\"");
+    const std::size_t id = nodes.out.rfind("\tid ", name);
+    if (!nodes.ok() || name == std::string::npos || id == std::string::npos)
+        throw std::runtime_error("no node cmrd-test-source:\n" + nodes.describe());
+    return nodes.out.substr(id + 4, nodes.out.find(',', id) - id - 4);
+}
+
+void HeadlessPipeWire::set_channel_volumes(const std::vector<float>& volumes) const
+{
+    std::string list;
+    for (const float v : volumes)
+        list += " " + std::to_string(v);
+    const CommandResult set = run_command(
+        {"pw-cli", "set-param", node_id(), "Props", "{ channelVolumes = [" + list + " ] }"},
+        environment(), 5s);
+    if (!set.ok() || set.out.find("Error") != std::string::npos)
+        throw std::runtime_error("pw-cli set-param failed:\n" + set.describe());
+}
+
+void HeadlessPipeWire::destroy_node() const
+{
+    const CommandResult destroy = run_command({"pw-cli", "destroy", node_id()}, environment(), 5s);
+    if (!destroy.ok() || destroy.out.find("Error") != std::string::npos)
+        throw std::runtime_error("pw-cli destroy failed:\n" + destroy.describe());
 }
 
 std::string HeadlessPipeWire::bus_address() const

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "child_process.hpp"
 #include "scratch_dir.hpp"
@@ -53,9 +54,15 @@ public:
     void start();
     /// The user's session bus, where WirePlumber reserves the card.
     [[nodiscard]] std::string bus_address() const;
+    /// What a client of this PipeWire runs with (runtime directory, session bus).
+    [[nodiscard]] EnvironmentChanges environment() const;
+    /// The node's channel volumes (linear), as a user's mixer sets them. @throws on failure.
+    void set_channel_volumes(const std::vector<float>& volumes) const;
+    /// Destroys the node, as when the card's profile changes. @throws on failure.
+    void destroy_node() const;
 
 private:
-    [[nodiscard]] EnvironmentChanges environment() const;
+    [[nodiscard]] std::string node_id() const;
     void wait_until_ready() const;
 
     ScratchDir dir_;

@@ -54,4 +54,9 @@ std::filesystem::path ground_loop_scenario()
     return source_root() / "examples" / "ground-loop.toml";
 }
 
+std::filesystem::path steady_scenario()
+{
+    return source_root() / "tests" / "service" / "steady-lines.toml";
+}
+
 } // namespace cmrd::service::testing

@@ -22,5 +22,7 @@ namespace cmrd::service::testing {
 [[nodiscard]] std::filesystem::path api_definition();
 /// examples/ground-loop.toml: the scenario every simulated interface here plays.
 [[nodiscard]] std::filesystem::path ground_loop_scenario();
+/// tests/service/steady-lines.toml: four steady lines, every input different.
+[[nodiscard]] std::filesystem::path steady_scenario();
 
 } // namespace cmrd::service::testing

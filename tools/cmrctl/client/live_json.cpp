@@ -52,6 +52,7 @@ Json device_json(const DeviceState& device)
         object["reservation"] = reservation;
     }
     object["captured_through"] = text_or_null(device.captured_through);
+    object["capture_warning"] = text_or_null(device.capture_warning);
     object["realtime_detail"] = text_or_null(device.realtime_detail);
     object["last_error"] = text_or_null(device.last_error);
     object["mains_hz"] = json_number(device.mains_hz, hz_decimals);
