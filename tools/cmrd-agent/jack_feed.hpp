@@ -14,12 +14,11 @@
 #include <string>
 #include <vector>
 
+#include <jack/types.h>
+
 #include "card_feed.hpp"
 #include "event_loop.hpp"
 #include "unique_fd.hpp"
-
-using jack_client_t = struct _jack_client;
-using jack_port_t = struct _jack_port;
 
 namespace cmrdagent {
 
