@@ -139,6 +139,25 @@ bool DeviceManager::attach_feed(int card, const std::string& agent,
     });
     if (!wanted)
         return false;
+    // Every input a line needs must be in the feed: a server profile that exposes fewer (a
+    // stereo profile for an 8-input card) would measure the wrong legs or none.
+    const std::uint32_t delivered = feed->ring->format().channels;
+    for (const auto& [name, device] : running_) {
+        const capture::CaptureConfig& capture = device->capture_config();
+        if (capture::card_of(capture) != card)
+            continue;
+        // No layout: every input of the card, in pairs, when its count is configured.
+        const cmr::Layout layout = capture.layout.empty() && capture.channels > 0
+                                       ? cmr::default_layout(capture.channels)
+                                       : capture.layout;
+        for (const cmr::ChannelSpec& line : layout)
+            if (const int needed = std::max({line.hot, line.cold, line.input});
+                needed > static_cast<int>(delivered))
+                throw agents::ReportError(
+                    "the feed has " + std::to_string(delivered) + " inputs, but line " + line.id() +
+                    " of " + name + " needs input " + std::to_string(needed) +
+                    ": put the card in a profile that gives every input (Pro Audio)");
+    }
     feeds_[card] = AttachedFeed{agent, feed};
     apply_agents();
     return true;

@@ -55,7 +55,8 @@ public:
     /// left to a server (left_to_server()). Sorted.
     [[nodiscard]] std::vector<int> wanted_feeds() const;
     /// Agent @p agent's feed of @p card, for the devices on that card that want one (replacing
-    /// a previous feed). @return whether any device took it.
+    /// a previous feed). @return whether any device took it. @throws agents::ReportError when
+    /// the feed lacks an input a line of such a device needs (saying which).
     bool attach_feed(int card, const std::string& agent,
                      const std::shared_ptr<capture::ServerFeed>& feed);
     /// Agent @p agent's @p warning about its feed of @p card (ServerFeed::warning), published

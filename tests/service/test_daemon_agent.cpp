@@ -311,6 +311,11 @@ TEST_F(Agent, ACardLeftToItsServerIsMeasuredThroughTheFeedAnAgentAttaches)
     const common::UniqueFd unsealed(::memfd_create("unsealed", MFD_CLOEXEC));
     ASSERT_EQ(::ftruncate(unsealed.get(), 4096), 0);
     EXPECT_NE(attach(card_number, unsealed.get()).find("F_SEAL_SHRINK"), std::string::npos);
+    // A server profile with fewer inputs than the lines need (stereo for an 8-input card).
+    common::SharedRingWriter stereo(common::RingFormat{2, 48000, 96000});
+    EXPECT_NE(attach(card_number, stereo.fd()).find("line 3/4 of SIM8 needs input 4"),
+              std::string::npos)
+        << attach(card_number, stereo.fd());
     EXPECT_EQ(device("State"), "shared");
 
     // The real thing: cmrd measures the frames the "server" delivers.
