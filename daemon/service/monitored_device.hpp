@@ -76,11 +76,11 @@ public:
     bool set_standby(std::optional<capture::Standby> standby,
                      std::shared_ptr<capture::ServerFeed> feed);
 
+    /// @p feed's warning changed: published, and logged, when it is this device's feed.
+    void feed_warning_changed(const capture::ServerFeed& feed);
     /// Publishes who else reserves the card (what an agent reports) on the Device, and logs a
     /// notice naming the application once per episode: when a reservation by another
     /// application or user begins, not each time its priority changes or a report repeats it.
-    /// @p feed's warning changed: published, and logged, when it is this device's feed.
-    void feed_warning_changed(const capture::ServerFeed& feed);
     void set_reservation(std::optional<agents::Reservation> reservation);
 
     /// While the capture is busy (another program holds the card), finds who holds it in

@@ -41,15 +41,6 @@ void FeedManager::clear()
     retry_at_.clear();
 }
 
-std::vector<int> FeedManager::attached() const
-{
-    std::vector<int> cards;
-    for (const auto& [card, entry] : feeds_)
-        if (entry.attached_generation != 0)
-            cards.push_back(card);
-    return cards;
-}
-
 void FeedManager::note(int card, const std::string& problem)
 {
     if (last_problem_[card] != problem)
@@ -136,7 +127,7 @@ void FeedManager::attach(int card, Entry& entry)
     if (writer != nullptr && entry.attached_generation != entry.feed->generation()) {
         sink_.attach(card, *writer, entry.feed->source());
         entry.attached_generation = entry.feed->generation();
-        entry.warning_reported = false; // a new feed starts without one on cmrd's side
+        entry.reported_warning.clear(); // a new feed starts without one on cmrd's side
         last_problem_.erase(card);
         cmrd::common::log(LOG_INFO, "card " + std::to_string(card) + ": " +
                                         std::to_string(writer->format().channels) + " inputs at " +
@@ -146,16 +137,15 @@ void FeedManager::attach(int card, Entry& entry)
     if (entry.attached_generation == 0)
         return;
     const std::string warning = entry.feed->warning();
-    if (entry.warning_reported && warning == entry.reported_warning)
+    if (warning == entry.reported_warning)
         return;
     sink_.report(card, warning);
     if (!warning.empty())
         cmrd::common::log(LOG_WARNING, "card " + std::to_string(card) + ": " + warning);
-    else if (entry.warning_reported)
+    else
         cmrd::common::log(LOG_INFO,
                           "card " + std::to_string(card) + ": the server's path is clean again");
     entry.reported_warning = warning;
-    entry.warning_reported = true;
 }
 
 void FeedManager::sync(const std::vector<int>& wanted, const std::map<int, CardOwner>& owners)

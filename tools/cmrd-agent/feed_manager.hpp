@@ -49,16 +49,14 @@ public:
     void sync(const std::vector<int>& wanted, const std::map<int, CardOwner>& owners);
     /// Drops every feed (cmrd went away: a new cmrd gets new rings).
     void clear();
-    /// The cards with a feed attached to cmrd.
-    [[nodiscard]] std::vector<int> attached() const;
 
 private:
     struct Entry {
         std::unique_ptr<CardFeed> feed;
         bool through_pipewire = false;
         std::uint64_t attached_generation = 0;
+        /// What cmrd shows for the feed now (a new feed starts with none).
         std::string reported_warning;
-        bool warning_reported = false;
     };
 
     void drop_ended(const std::vector<int>& wanted);
