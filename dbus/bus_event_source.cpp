@@ -6,6 +6,7 @@
 #include <limits>
 
 #include <sdbus-c++/Error.h>
+#include <systemd/sd-event.h>
 
 namespace cmrd::bus {
 
@@ -17,6 +18,12 @@ BusEventSource::BusEventSource(common::EventLoop& loop, sdbus::IConnection& conn
       timeout_(loop, [this] { process(); }), more_(loop, [this] { process(); })
 {
     io_.set_prepare([this] { prepare(); });
+    // The rest of a batch waits until nothing else is pending. sd-event keeps a defer source
+    // pending across its own re-scheduling with the age of its first scheduling, so at the
+    // default priority it would win every iteration and starve post sources (cmrd's
+    // housekeeping: the watchdog, devices, alarms) for as long as calls keep coming (#12
+    // finding 1: no watchdog ping for 15 s under a flood of history calls).
+    more_.set_priority(SD_EVENT_PRIORITY_IDLE);
     // sd-bus may already hold messages (read while a synchronous call waited): look at once.
     more_.schedule();
 }
@@ -24,7 +31,10 @@ BusEventSource::BusEventSource(common::EventLoop& loop, sdbus::IConnection& conn
 void BusEventSource::process()
 {
     try {
-        for (std::size_t i = 0; i < batch_; ++i)
+        // Bounded in messages and in time: one costly call (a page of history) may use the
+        // whole budget, and then the loop's other sources run before the next.
+        const auto until = common::Clock::now() + time_budget;
+        for (std::size_t i = 0; i < batch_ && common::Clock::now() < until; ++i)
             if (!connection_.processPendingRequest())
                 return;
     } catch (const sdbus::Error& e) {

@@ -6,9 +6,12 @@
 /// (getEventLoopPollData) are brought up to date before every wait, and its handlers run in
 /// processPendingRequest() on the loop's thread. No sdbus-c++ thread, so no locks.
 ///
-/// Fairness: at most @p batch messages are handled per loop iteration; the rest wait for the
-/// next one, so a flood of calls cannot starve the loop's timers and other descriptors.
+/// Fairness: at most @p batch messages, and no more once time_budget has passed, are handled
+/// per loop iteration; the rest wait until the
+/// loop's other pending sources (timers, descriptors, post sources) have run, so a flood of
+/// calls cannot starve them.
 
+#include <chrono>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -41,6 +44,8 @@ public:
     void process();
 
     static constexpr std::size_t default_batch = 64;
+    /// Bus work per iteration stops once this much time has gone into it.
+    static constexpr std::chrono::milliseconds time_budget{10};
 
 private:
     void prepare();

@@ -164,27 +164,58 @@ Event EventLog::append(Event event)
         throw std::length_error("event of " + std::to_string(line.size()) +
                                 " bytes does not fit the event log's file limit of " +
                                 std::to_string(file_limit_) + " bytes");
-    if (file_fd_.get() < 0)
-        open_current_file();
-    if (size_needs_restoring_)
-        cut_back_to_last_line();
-    if (current_size_ + line.size() > file_limit_)
-        rotate();
-    write_line(line);
+    // Numbered before the disk is touched: a failed store uses its number up, so readers of
+    // the history see the gap (the number is never given to another event while cmrd runs).
+    ++next_sequence_;
+    try {
+        if (file_fd_.get() < 0)
+            open_current_file();
+        if (size_needs_restoring_)
+            cut_back_to_last_line();
+        if (current_size_ + line.size() > file_limit_)
+            rotate();
+        write_line(line);
+    } catch (const std::system_error& e) {
+        throw EventNotStored(e, std::move(event));
+    }
     current_size_ += line.size();
     events_.push_back(event);
-    ++next_sequence_;
     return event;
 }
 
-std::vector<Event> EventLog::since(std::int64_t time_us) const
+EventPage EventLog::query(const EventQuery& query) const
 {
     const std::lock_guard lock(mutex_);
-    std::vector<Event> found;
-    for (const Event& event : events_)
-        if (event.time_us >= time_us)
-            found.push_back(event);
-    return found;
+    // Sequence numbers increase along the deque: the cursor is found by binary search.
+    const auto first = std::upper_bound(
+        events_.begin(), events_.end(), query.after_sequence,
+        [](std::uint64_t sequence, const Event& event) { return sequence < event.sequence; });
+    const auto matches = [&](const Event& event) { return event.time_us >= query.since_us; };
+    EventPage page;
+    if (query.keep == EventQuery::Keep::oldest) {
+        for (auto it = first; it != events_.end(); ++it) {
+            if (!matches(*it))
+                continue;
+            if (page.events.size() == query.limit) {
+                page.more = true;
+                break;
+            }
+            page.events.push_back(*it);
+        }
+        return page;
+    }
+    for (auto it = events_.end(); it != first;) {
+        --it;
+        if (!matches(*it))
+            continue;
+        if (page.events.size() == query.limit) {
+            page.more = true;
+            break;
+        }
+        page.events.push_back(*it);
+    }
+    std::reverse(page.events.begin(), page.events.end());
+    return page;
 }
 
 std::uint64_t EventLog::next_sequence() const

@@ -16,20 +16,60 @@
 /// - Sequence numbers increase by one per event and continue across restarts.
 /// - One process at a time: the directory is locked (flock) while a log is open.
 ///
-/// Thread-safe: append() and since() may be called from any thread.
+/// Thread-safe: append() and query() may be called from any thread.
 
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "events/event.hpp"
 #include "unique_fd.hpp"
 
 namespace cmrd::events {
+
+/// Which stored events to return (EventLog::query): all conditions hold.
+struct EventQuery {
+    /// Only events with time_us >= since_us.
+    std::int64_t since_us = std::numeric_limits<std::int64_t>::min();
+    /// Only events with a sequence number above this (the cursor of a paging client: the last
+    /// sequence number it has).
+    std::uint64_t after_sequence = 0;
+    /// At most this many events.
+    std::size_t limit = std::numeric_limits<std::size_t>::max();
+    /// Which end of the matching events a limited answer keeps: the oldest (paging forward
+    /// from a cursor) or the newest (the recent history).
+    enum class Keep { oldest, newest } keep = Keep::oldest;
+};
+
+/// What a query found.
+struct EventPage {
+    /// Oldest first.
+    std::vector<Event> events;
+    /// More events matched than the limit let through (after the last one returned when the
+    /// oldest were kept, before the first when the newest were).
+    bool more = false;
+};
+
+/// An event the log could not store (a full disk, an I/O error). It was numbered all the same:
+/// the number is used up, so the history shows the gap as a jump of sequence numbers, and the
+/// event (its signal and journal entry) can still carry it.
+class EventNotStored : public std::system_error {
+public:
+    EventNotStored(const std::system_error& cause, Event event)
+        : std::system_error(cause), event_(std::move(event))
+    {}
+    /// The event as numbered and timed by the log.
+    [[nodiscard]] const Event& event() const noexcept { return event_; }
+
+private:
+    Event event_;
+};
 
 class EventLog {
 public:
@@ -59,17 +99,20 @@ public:
 
     /// Stores an event: assigns its sequence number (the caller's is ignored) and, when
     /// time_us is 0, the current wall-clock time; writes it and flushes it to disk. When it
-    /// throws, nothing was stored (a partly written line is cut off again) and the sequence
-    /// number is not used up; the log stays usable.
+    /// throws, nothing was stored (a partly written line is cut off again); the log stays
+    /// usable.
     /// @return the event as stored.
-    /// @throws std::system_error naming the file when writing, flushing or rotating fails;
-    ///         std::invalid_argument for alarm kind `none`; std::length_error when the line
-    ///         is longer than max_bytes / 2.
+    /// @throws EventNotStored naming the file and the real errno when writing, flushing or
+    ///         rotating fails (the sequence number is used up: a gap in the history);
+    ///         std::invalid_argument for alarm kind `none` and std::length_error when the line
+    ///         is longer than max_bytes / 2 (rejected before numbering).
     Event append(Event event);
 
-    /// The stored events with time_us >= @p time_us, oldest first (in sequence order; the
-    /// wall clock may have stepped back between two events). Served from memory.
-    [[nodiscard]] std::vector<Event> since(std::int64_t time_us) const;
+    /// The stored events a query matches, oldest first (in sequence order; the wall clock may
+    /// have stepped back between two events), at most its limit. Served from memory: the cost
+    /// is a binary search for the cursor, a comparison per later event and a copy per event
+    /// returned, never a copy of the whole log.
+    [[nodiscard]] EventPage query(const EventQuery& query) const;
 
     /// What opening found and repaired: torn last lines cut away, malformed lines skipped
     /// ("<file>:<line>: <reason>"). For the daemon to log; empty when all was well.

@@ -54,7 +54,8 @@ Daemon::Daemon(Options options)
 
     bus_ = bus::connect_bus(options_.bus);
     ManagerHooks hooks;
-    hooks.events_since = [this](std::int64_t since) { return event_log_->since(since); };
+    hooks.events = [this](const events::EventQuery& query) { return event_log_->query(query); };
+    hooks.events_not_stored = [this] { return events_not_stored_; };
     hooks.reload = [this] { return reload(); };
     hooks.config_file = [this] { return config_.source; };
     hooks.config_error = [this] { return config_error_; };
@@ -198,9 +199,13 @@ void Daemon::record(const AlarmChange& change)
     events::Event stored = change.event;
     try {
         stored = event_log_->append(change.event);
+    } catch (const events::EventNotStored& e) {
+        // The alarm still goes out on the bus and to the journal, with its number; only the
+        // history lacks it, and shows the gap.
+        stored = e.event();
+        lost_event(e.what());
     } catch (const std::exception& e) {
-        // The alarm still goes out on the bus and to the journal; only the history lacks it.
-        common::log(LOG_ERR, std::string("event log: ") + e.what());
+        lost_event(e.what());
     }
     events::log_event_to_journal(stored);
     try {
@@ -208,6 +213,14 @@ void Daemon::record(const AlarmChange& change)
     } catch (const sdbus::Error& e) {
         common::log(LOG_ERR, "cannot send the alarm signal: " + e.getMessage());
     }
+}
+
+void Daemon::lost_event(const std::string& why)
+{
+    ++events_not_stored_;
+    common::log(LOG_ERR, "event log: " + why + " (" + std::to_string(events_not_stored_) +
+                             " event(s) not stored since cmrd started)");
+    manager_->events_not_stored_changed();
 }
 
 void Daemon::feed_watchdog(Clock::time_point now)

@@ -48,6 +48,8 @@ private:
     void handle_cards(const std::vector<devices::CardEvent>& events);
     void on_device_notify(const MonitoredDevice* device);
     void record(const AlarmChange& change);
+    /// An alarm event could not be stored (@p why): counted, logged and announced.
+    void lost_event(const std::string& why);
     void feed_watchdog(Clock::time_point now);
     void update_status();
     /// After every loop iteration that handled something: publish, reopen, feed the watchdog,
@@ -64,6 +66,7 @@ private:
     common::SignalSource signals_;
     config::DaemonConfig config_;
     std::string config_error_;
+    std::uint64_t events_not_stored_ = 0; // the Manager's EventsNotStored
     std::unique_ptr<events::EventLog> event_log_;
     std::unique_ptr<sdbus::IConnection> bus_;
     std::unique_ptr<ManagerObject> manager_;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "service/manager_object.hpp"
 
+#include <algorithm>
 #include <exception>
 
 #include "cmrd_bus_names.hpp"
@@ -37,17 +38,43 @@ void ManagerObject::config_changed()
     getObject().emitPropertiesChangedSignal(bus::manager_interface, {"ConfigFile", "ConfigError"});
 }
 
+void ManagerObject::events_not_stored_changed()
+{
+    getObject().emitPropertiesChangedSignal(bus::manager_interface, {"EventsNotStored"});
+}
+
 std::vector<BusEvent> ManagerObject::GetEvents(const int64_t& since_us)
 {
+    events::EventQuery query;
+    query.since_us = since_us;
+    query.limit = max_events_per_answer;
+    query.keep = events::EventQuery::Keep::newest;
+    return std::get<0>(answer_events("GetEvents", query));
+}
+
+std::tuple<std::vector<BusEvent>, bool> ManagerObject::ListEvents(const int64_t& since_us,
+                                                                  const uint64_t& after_sequence,
+                                                                  const uint32_t& limit)
+{
+    events::EventQuery query;
+    query.since_us = since_us;
+    query.after_sequence = after_sequence;
+    query.limit = limit == 0 ? max_events_per_answer : std::min(limit, max_events_per_answer);
+    return answer_events("ListEvents", query);
+}
+
+std::tuple<std::vector<BusEvent>, bool>
+ManagerObject::answer_events(const char* method, const events::EventQuery& query)
+{
     try {
+        const events::EventPage page = hooks_.events(query);
         std::vector<BusEvent> out;
-        for (const events::Event& event : hooks_.events_since(since_us))
+        out.reserve(page.events.size());
+        for (const events::Event& event : page.events)
             out.push_back(bus_event(event));
-        return out;
-    } catch (const sdbus::Error&) {
-        throw;
+        return {std::move(out), page.more};
     } catch (const std::exception& e) {
-        common::log(LOG_ERR, std::string("GetEvents failed: ") + e.what());
+        common::log(LOG_ERR, std::string(method) + " failed: " + e.what());
         throw sdbus::Error(bus::error_failed, e.what());
     }
 }
@@ -89,6 +116,11 @@ std::string ManagerObject::Version()
 std::string ManagerObject::ConfigFile()
 {
     return hooks_.config_file();
+}
+
+std::uint64_t ManagerObject::EventsNotStored()
+{
+    return hooks_.events_not_stored();
 }
 
 std::string ManagerObject::ConfigError()

@@ -11,6 +11,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include "events/event.hpp"
+#include "events/event_log.hpp"
 #include "monitor1_adaptor.h"
 #include "service/admin_check.hpp"
 #include "service/event_dict.hpp"
@@ -19,8 +20,10 @@ namespace cmrd::service {
 
 /// What the Manager's methods and properties ask of the daemon.
 struct ManagerHooks {
-    /// Events with time_us >= since, oldest first.
-    std::function<std::vector<events::Event>(std::int64_t since_us)> events_since;
+    /// The stored events a query matches (EventLog::query).
+    std::function<events::EventPage(const events::EventQuery&)> events;
+    /// Events that could not be stored since cmrd started.
+    std::function<std::uint64_t()> events_not_stored;
     /// Re-reads the configuration; returns the error ("FILE:LINE:COL: KEY: problem") when the
     /// new file is rejected (the running configuration then stays).
     std::function<std::optional<std::string>()> reload;
@@ -44,15 +47,27 @@ public:
                   double stream_time_s);
     /// Announces new ConfigFile / ConfigError values.
     void config_changed();
+    /// At most this many events per GetEvents or ListEvents answer (the API XML says so).
+    static constexpr std::uint32_t max_events_per_answer = 512;
+
+    /// Announces a new EventsNotStored value.
+    void events_not_stored_changed();
 
 private:
     std::vector<BusEvent> GetEvents(const int64_t& since_us) override;
+    std::tuple<std::vector<BusEvent>, bool> ListEvents(const int64_t& since_us,
+                                                       const uint64_t& after_sequence,
+                                                       const uint32_t& limit) override;
+    std::uint64_t EventsNotStored() override;
     void Reload() override;
     std::string Version() override;
     std::string ConfigFile() override;
     std::string ConfigError() override;
 
     void require_admin();
+    /// One page of events as D-Bus structs; failures become D-Bus errors naming @p method.
+    std::tuple<std::vector<BusEvent>, bool> answer_events(const char* method,
+                                                          const events::EventQuery& query);
 
     ManagerHooks hooks_;
     AdminPolicy admins_;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <ctime>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "client/alarm_environment.hpp"
 #include "client/card_holder_text.hpp"
 #include "client/check_evaluation.hpp"
+#include "client/event_gaps.hpp"
 #include "client/live_json.hpp"
 #include "client/metrics_exposition.hpp"
 #include "client/selection.hpp"
@@ -331,13 +333,35 @@ TEST(Selection, DevicesAndChannels)
     EXPECT_THROW((void)select(devices, {"studio"}), UnknownSelection);
 }
 
+TEST(EventGaps, JumpsOfSequenceNumbersAreGapsAndNamed)
+{
+    auto events_with = [](const std::vector<std::optional<std::uint64_t>>& sequences) {
+        std::vector<AlarmChange> events;
+        for (const auto& sequence : sequences) {
+            AlarmChange event;
+            event.figures.sequence = sequence;
+            events.push_back(event);
+        }
+        return events;
+    };
+    EXPECT_TRUE(sequence_gaps(events_with({})).empty());
+    EXPECT_TRUE(sequence_gaps(events_with({7, 8, 9})).empty()); // older ones rotated away
+    EXPECT_EQ(sequence_gaps(events_with({1, 2, 5, 6, 8})),
+              (std::vector<SequenceGap>{{3, 4}, {7, 7}}));
+    EXPECT_EQ(sequence_gaps(events_with({1, std::nullopt, 3})), (std::vector<SequenceGap>{{2, 2}}));
+    EXPECT_EQ(gap_text({2, 2}), "1 event (sequence 2) could not be stored by cmrd (full disk or "
+                                "I/O error; the journal says which)");
+    EXPECT_EQ(gap_text({13, 15}).substr(0, 40), "3 events (sequence 13-15) could not be s");
+}
+
 TEST(Metrics, UnmeasuredFiguresAreLeftOutAndLabelsEscaped)
 {
     std::vector<DeviceView> devices =
         desk_with({pair(1, {}, 62.0, cmr::CmrrKind::lower_bound, {cmr::AlarmKind::ground_loop})});
     devices[0].device.name = "desk \"A\"\\b";
     devices[0].device.overruns = 12345678901234ULL;
-    const std::string text = metrics_exposition(devices, "0.1.0");
+    const std::string text = metrics_exposition(devices, {"0.1.0", 3});
+    EXPECT_NE(text.find("\ncmrd_events_not_stored_total 3\n"), std::string::npos) << text;
     EXPECT_EQ(text.find("NaN"), std::string::npos);
     EXPECT_EQ(text.find("cmrd_hum_dbfs{"), std::string::npos); // hum not measured
     EXPECT_NE(

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "events/event.hpp"
+#include "events/event_log.hpp"
 
 namespace cmrd::events::test {
 
@@ -107,6 +108,14 @@ inline Event ground_loop_event(bool raised = true, std::int64_t time_us = 0)
     event.figures.symmetry = "symmetric";
     event.figures.value = -35.2;
     return event;
+}
+
+/// Every stored event with time_us >= @p time_us, oldest first.
+inline std::vector<Event> since(const EventLog& log, std::int64_t time_us)
+{
+    EventQuery query;
+    query.since_us = time_us;
+    return log.query(query).events;
 }
 
 } // namespace cmrd::events::test

@@ -94,7 +94,7 @@ TEST(EventLog, ReopenKeepsEverythingAndTheSequenceContinues)
     EXPECT_EQ(sequences(stored), (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
     EventLog log(dir.path() / "state");
     EXPECT_TRUE(log.warnings().empty());
-    EXPECT_EQ(lines_of(log.since(all_time)), lines_of(stored));
+    EXPECT_EQ(lines_of(test::since(log, all_time)), lines_of(stored));
     EXPECT_EQ(log.next_sequence(), 6U);
     EXPECT_EQ(log.append(test::ground_loop_event()).sequence, 6U);
     EXPECT_EQ(sequences(events_in(dir.path() / "state" / EventLog::current_file_name)),
@@ -116,8 +116,8 @@ TEST(EventLog, AssignsSequenceAndTimeAndWritesWhatItReturns)
     EXPECT_GE(stored.time_us, duration_cast<microseconds>(before.time_since_epoch()).count());
     EXPECT_LE(stored.time_us, duration_cast<microseconds>(after.time_since_epoch()).count());
     EXPECT_EQ(log.append(test::ground_loop_event(false, 42)).time_us, 42); // given time kept
-    EXPECT_EQ(test::read_file(current_file(dir)), lines_of(log.since(all_time)));
-    EXPECT_EQ(to_json_line(log.since(all_time).front()), to_json_line(stored));
+    EXPECT_EQ(test::read_file(current_file(dir)), lines_of(test::since(log, all_time)));
+    EXPECT_EQ(to_json_line(test::since(log, all_time).front()), to_json_line(stored));
 }
 
 TEST(EventLog, TornLastLineIsCutOffAndReported)
@@ -139,7 +139,7 @@ TEST(EventLog, TornLastLineIsCutOffAndReported)
     EXPECT_NE(log.warnings()[0].find(current_file(dir).string()), std::string::npos);
     EXPECT_NE(log.warnings()[0].find("no newline"), std::string::npos) << log.warnings()[0];
     EXPECT_EQ(size_or_zero(current_file(dir)), intact);
-    EXPECT_EQ(sequences(log.since(all_time)), (std::vector<std::uint64_t>{1, 2, 3}));
+    EXPECT_EQ(sequences(test::since(log, all_time)), (std::vector<std::uint64_t>{1, 2, 3}));
     EXPECT_EQ(log.append(test::ground_loop_event()).sequence, 4U);
     EXPECT_EQ(sequences(events_in(current_file(dir))), (std::vector<std::uint64_t>{1, 2, 3, 4}));
 }
@@ -191,7 +191,7 @@ TEST(EventLog, MalformedMiddleLineIsSkippedWithFileAndLine)
     EXPECT_NE(log.warnings()[0].find(current_file(dir).string() + ":3: not valid JSON"),
               std::string::npos)
         << log.warnings()[0];
-    EXPECT_EQ(sequences(log.since(all_time)), (std::vector<std::uint64_t>{1, 2, 3, 4}));
+    EXPECT_EQ(sequences(test::since(log, all_time)), (std::vector<std::uint64_t>{1, 2, 3, 4}));
     EXPECT_EQ(log.next_sequence(), 5U);
 }
 
@@ -215,7 +215,7 @@ TEST(EventLog, NumbersNoEventCanHoldAreSkippedLinesNotAFailedStart)
     ASSERT_EQ(log.warnings().size(), 2U);
     EXPECT_NE(log.warnings()[0].find(":2: not valid JSON"), std::string::npos) << log.warnings()[0];
     EXPECT_NE(log.warnings()[1].find(":3: \"seq\""), std::string::npos) << log.warnings()[1];
-    EXPECT_EQ(sequences(log.since(all_time)), (std::vector<std::uint64_t>{7, 8}));
+    EXPECT_EQ(sequences(test::since(log, all_time)), (std::vector<std::uint64_t>{7, 8}));
     EXPECT_EQ(log.next_sequence(), 9U);
 }
 
@@ -237,7 +237,7 @@ TEST(EventLog, DamageInTheRotatedFileIsSkippedNotRepaired)
     EXPECT_TRUE(
         any_warning_contains(log, rotated_file(dir).string() + ": last line has no newline"));
     EXPECT_EQ(test::read_file(rotated_file(dir)), rotated);
-    EXPECT_EQ(sequences(log.since(all_time)), (std::vector<std::uint64_t>{1, 2, 3}));
+    EXPECT_EQ(sequences(test::since(log, all_time)), (std::vector<std::uint64_t>{1, 2, 3}));
     EXPECT_EQ(log.append(test::ground_loop_event()).sequence, 4U);
 }
 
@@ -260,7 +260,8 @@ TEST(EventLog, StaysWithinItsSizeAndKeepsTheNewest)
                 std::vector<Event> files = events_in(rotated_file(dir));
                 for (Event& e : events_in(current_file(dir)))
                     files.push_back(e);
-                ASSERT_EQ(lines_of(log.since(all_time)), lines_of(files)) << "after event " << i;
+                ASSERT_EQ(lines_of(test::since(log, all_time)), lines_of(files))
+                    << "after event " << i;
             }
         }
     }
@@ -268,7 +269,7 @@ TEST(EventLog, StaysWithinItsSizeAndKeepsTheNewest)
     EXPECT_GE(most_on_disk, max_bytes - 2 * line_size);
     EventLog log(dir.path(), max_bytes);
     EXPECT_TRUE(log.warnings().empty());
-    const std::vector<std::uint64_t> kept = sequences(log.since(all_time));
+    const std::vector<std::uint64_t> kept = sequences(test::since(log, all_time));
     ASSERT_FALSE(kept.empty());
     EXPECT_EQ(kept.back(), 500U);
     EXPECT_GE(kept.size(), (max_bytes / 2 - line_size) / line_size);
@@ -283,11 +284,65 @@ TEST(EventLog, SinceFiltersByTimeInSequenceOrder)
     EventLog log(dir.path());
     for (std::int64_t t : {100, 300, 200, 400}) // the wall clock stepped back once
         log.append(test::ground_loop_event(true, t));
-    EXPECT_EQ(sequences(log.since(all_time)), (std::vector<std::uint64_t>{1, 2, 3, 4}));
-    EXPECT_EQ(sequences(log.since(200)), (std::vector<std::uint64_t>{2, 3, 4}));
-    EXPECT_EQ(sequences(log.since(201)), (std::vector<std::uint64_t>{2, 4}));
-    EXPECT_EQ(sequences(log.since(400)), (std::vector<std::uint64_t>{4}));
-    EXPECT_TRUE(log.since(401).empty());
+    EXPECT_EQ(sequences(test::since(log, all_time)), (std::vector<std::uint64_t>{1, 2, 3, 4}));
+    EXPECT_EQ(sequences(test::since(log, 200)), (std::vector<std::uint64_t>{2, 3, 4}));
+    EXPECT_EQ(sequences(test::since(log, 201)), (std::vector<std::uint64_t>{2, 4}));
+    EXPECT_EQ(sequences(test::since(log, 400)), (std::vector<std::uint64_t>{4}));
+    EXPECT_TRUE(test::since(log, 401).empty());
+}
+
+// Paging: a cursor (the last sequence number a client has) and a limit walk the whole history
+// oldest first, each event once; keeping the newest gives the recent end; both say when more
+// matched than the limit let through.
+TEST(EventLog, QueryPagesFromACursorAndKeepsEitherEnd)
+{
+    test::TempDir dir;
+    EventLog log(dir.path());
+    for (std::int64_t t = 1; t <= 10; ++t)
+        log.append(test::ground_loop_event(t % 2 == 1, t * 100));
+
+    std::vector<std::uint64_t> walked;
+    EventQuery query;
+    query.limit = 3;
+    int pages = 0;
+    for (;;) {
+        const EventPage page = log.query(query);
+        ++pages;
+        for (const std::uint64_t seq : sequences(page.events))
+            walked.push_back(seq);
+        if (!page.more)
+            break;
+        ASSERT_EQ(page.events.size(), 3U);
+        query.after_sequence = page.events.back().sequence;
+    }
+    EXPECT_EQ(walked, (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+    EXPECT_EQ(pages, 4);
+
+    query = EventQuery{};
+    query.since_us = 350; // sequences 4..10
+    query.after_sequence = 5;
+    query.limit = 2;
+    EventPage page = log.query(query);
+    EXPECT_EQ(sequences(page.events), (std::vector<std::uint64_t>{6, 7}));
+    EXPECT_TRUE(page.more);
+
+    query.keep = EventQuery::Keep::newest;
+    page = log.query(query);
+    EXPECT_EQ(sequences(page.events), (std::vector<std::uint64_t>{9, 10}));
+    EXPECT_TRUE(page.more);
+
+    query.limit = 5; // exactly what matches
+    page = log.query(query);
+    EXPECT_EQ(sequences(page.events), (std::vector<std::uint64_t>{6, 7, 8, 9, 10}));
+    EXPECT_FALSE(page.more);
+
+    query.after_sequence = 10;
+    EXPECT_TRUE(log.query(query).events.empty());
+    query.limit = 0;
+    query.after_sequence = 0;
+    page = log.query(query);
+    EXPECT_TRUE(page.events.empty());
+    EXPECT_TRUE(page.more);
 }
 
 TEST(EventLog, RejectedEventsLeaveNoTrace)
@@ -339,16 +394,19 @@ TEST(EventLog, FailedWriteLeavesNoPartialLineAndTheLogUsable)
         try {
             log.append(test::ground_loop_event(false, 2));
             ADD_FAILURE() << "append past the file size limit succeeded";
-        } catch (const std::system_error& e) {
+        } catch (const EventNotStored& e) {
             EXPECT_NE(std::string(e.what()).find(current_file(dir).string()), std::string::npos)
                 << e.what();
+            EXPECT_EQ(e.event().time_us, 2);
+            EXPECT_EQ(e.event().sequence, room == 0 ? 2U : 3U);
         }
         EXPECT_EQ(size_or_zero(current_file(dir)), size) << "room " << room;
     }
-    EXPECT_EQ(log.next_sequence(), 2U);
-    EXPECT_EQ(log.since(all_time).size(), 1U);
-    EXPECT_EQ(log.append(test::ground_loop_event(false, 3)).sequence, 2U);
-    EXPECT_EQ(sequences(events_in(current_file(dir))), (std::vector<std::uint64_t>{1, 2}));
+    // The two failed events used their numbers up: the history shows the gap.
+    EXPECT_EQ(log.next_sequence(), 4U);
+    EXPECT_EQ(test::since(log, all_time).size(), 1U);
+    EXPECT_EQ(log.append(test::ground_loop_event(false, 3)).sequence, 4U);
+    EXPECT_EQ(sequences(events_in(current_file(dir))), (std::vector<std::uint64_t>{1, 4}));
 }
 
 TEST(EventLog, AFullDiskIsReportedAsSuchAndLosesNothingStored)
@@ -367,17 +425,19 @@ TEST(EventLog, AFullDiskIsReportedAsSuchAndLosesNothingStored)
             try {
                 log.append(test::ground_loop_event(i % 2 == 0, i + 1));
                 ++stored;
-            } catch (const std::system_error& e) {
+            } catch (const EventNotStored& e) {
                 error = e.what();
                 EXPECT_EQ(e.code().value(), ENOSPC) << e.what();
+                EXPECT_EQ(e.event().sequence, stored + 1);
             }
         }
         EXPECT_NE(error.find("No space left on device"), std::string::npos) << error;
         EXPECT_EQ(error.find("File too large"), std::string::npos) << error;
-        EXPECT_EQ(log.next_sequence(), stored + 1);
+        EXPECT_EQ(log.next_sequence(), stored + 2);
     }
     {
-        // Everything reported stored is on disk, whole, and a reopen finds it.
+        // Everything reported stored is on disk, whole, and a reopen finds it (the lost last
+        // event's number is the one thing a restart can give again: nothing on disk has it).
         const EventLog reopened(dir.path());
         EXPECT_EQ(reopened.warnings().size(), 0U);
         EXPECT_EQ(reopened.next_sequence(), stored + 1);

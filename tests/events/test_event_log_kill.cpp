@@ -169,7 +169,7 @@ void kill_repeatedly(std::size_t max_bytes, bool expect_rotation)
             EXPECT_GE(seqs.back(), *reported.rbegin());
         }
         EXPECT_EQ(log.next_sequence(), seqs.back() + 1);
-        EXPECT_EQ(log.since(all_time).size(), seqs.size());
+        EXPECT_EQ(test::since(log, all_time).size(), seqs.size());
     }
     std::cout << "[          ] " << total_reported << " appends reported in " << rounds
               << " rounds, " << torn_lines_repaired << " torn lines repaired, highest sequence "

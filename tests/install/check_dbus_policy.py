@@ -149,6 +149,9 @@ def check_reads(clients, who, user):
         ("busctl GetEvents", clients.busctl(user, "call", BUS_NAME, ROOT_PATH, MANAGER,
                                             "GetEvents", "x", "0"), '"policy-test"'),
         ("gdbus GetEvents", clients.gdbus(user, MANAGER + ".GetEvents", "0"), "'policy-test'"),
+        ("busctl ListEvents", clients.busctl(user, "call", BUS_NAME, ROOT_PATH, MANAGER,
+                                             "ListEvents", "xtu", "0", "0", "10"),
+         '"policy-test"'),
     ]
     for what, (code, out), expected in reads:
         check(code == 0 and expected in out, f"{who}: {what} answered by the owner",

@@ -55,6 +55,12 @@ private:
     {
         return {Event{1U, since_us, "policy-test", "1/2", "ground_loop", "raised", {}}};
     }
+    std::tuple<std::vector<Event>, bool> ListEvents(const int64_t& since_us,
+                                                    const uint64_t& /*after_sequence*/,
+                                                    const uint32_t& /*limit*/) override
+    {
+        return {GetEvents(since_us), false};
+    }
     void Reload() override
     {
         const sdbus::Message* call = getObject().getCurrentlyProcessedMessage();
@@ -63,6 +69,7 @@ private:
     std::string Version() override { return "policy-test"; }
     std::string ConfigFile() override { return ""; }
     std::string ConfigError() override { return ""; }
+    uint64_t EventsNotStored() override { return 0; }
 };
 
 int own()

@@ -8,6 +8,7 @@
 #include "cli11.hpp"
 #include "client/cmrd_client.hpp"
 #include "client/command_support.hpp"
+#include "client/event_gaps.hpp"
 #include "client/live_json.hpp"
 #include "client/time_text.hpp"
 #include "exit_status.hpp"
@@ -53,6 +54,9 @@ int run(const EventsOptions& options)
     } else {
         std::cout << format_events_table(events);
     }
+    // A gap is said on stderr, so that --json stays one document (its "seq" shows it too).
+    for (const client::SequenceGap& gap : client::sequence_gaps(events))
+        std::cerr << "cmrctl events: " << client::gap_text(gap) << '\n';
     std::cout.flush();
     return exit_ok;
 }
@@ -99,7 +103,8 @@ void add_events_command(CLI::App& app, int& exit_status)
         "--json prints an array, oldest first, of {\"seq\", \"time\" (ISO 8601, UTC), "
         "\"device\", \"channel\", \"alarm\", \"action\" (raised or cleared), \"mains_hz\", "
         "\"hum_dbfs\", \"cm_hum_dbfs\", \"cmrr_db\", \"cmrr_kind\", \"symmetry\", \"value\"}; "
-        "figures cmrd did not know are null.\n"
+        "figures cmrd did not know are null. Events cmrd could not store (a full disk) show as a "
+        "jump of \"seq\", and are named on stderr.\n"
         "Exit status: 0, 2 (a TIME that cannot be read), 3 (cmrd is not running).");
     command->add_option("--since", options->since, "Only events from TIME on")->type_name("TIME");
     command->add_flag("--json", options->json, "Print a JSON array instead of a table");

@@ -20,8 +20,8 @@ int run(const std::string& bus)
     std::string text;
     try {
         client::CmrdClient cmrd{client::BusTarget(bus)};
-        const std::string version = cmrd.version();
-        text = client::metrics_exposition(cmrd.read_objects().devices(), version);
+        const client::DaemonFacts daemon{cmrd.version(), cmrd.events_not_stored()};
+        text = client::metrics_exposition(cmrd.read_objects().devices(), daemon);
     } catch (const client::CmrdUnavailable&) {
         // Still a valid exposition, so the collector's file says "down" instead of going stale.
         std::cout << client::metrics_exposition_down() << std::flush;
@@ -39,7 +39,8 @@ void add_metrics_command(CLI::App& app, int& exit_status)
     CLI::App* command = app.add_subcommand(
         "metrics", "Print every figure in the Prometheus text format (node_exporter textfile)");
     command->footer(
-        "Families: cmrd_up, cmrd_info, cmrd_device_{up,state,sample_rate_hertz,realtime,"
+        "Families: cmrd_up, cmrd_info, cmrd_events_not_stored_total, "
+        "cmrd_device_{up,state,sample_rate_hertz,realtime,"
         "overruns_total,restarts_total}, cmrd_{mains_hz,level_dbfs,hum_dbfs,"
         "hum_harmonic_dbfs,cm_hum_dbfs,cm_hum_harmonic_dbfs,cmrr_db,leg_gain_db,symmetry,"
         "alarm_active,analysed_seconds}, labelled by device, channel and kind/k/alarm/state/"

@@ -23,6 +23,8 @@ const ScratchDir& prepared(const ScratchDir& dir, const RigOptions& options,
 {
     write_text_file(config, options.config);
     std::filesystem::create_directory(state);
+    if (options.prepare_state)
+        options.prepare_state(state);
     if (options.as_cmrd_user) {
         ensure_cmrd_user(sysusers_snippet());
         dir.open_to_all();

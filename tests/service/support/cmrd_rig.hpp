@@ -7,6 +7,7 @@
 /// configuration the test writes.
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,9 @@ struct RigOptions {
     bool one_opener = false;
     /// What the simulated interface plays (a cmr-synth scenario).
     std::filesystem::path scenario = ground_loop_scenario();
+    /// Runs on the (empty) state directory before cmrd starts: to place an event log there,
+    /// or mount a small file system on it. What it makes is given to the cmrd user too.
+    std::function<void(const std::filesystem::path& state_dir)> prepare_state;
 };
 
 /// cmrd on a session bus, as the test's own user, with this cmrd.toml.

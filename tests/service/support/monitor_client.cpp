@@ -169,6 +169,25 @@ std::vector<BusEvent> MonitorClient::get_events(std::int64_t since_us)
     return signals_->GetEvents(since_us);
 }
 
+std::tuple<std::vector<BusEvent>, bool>
+MonitorClient::list_events(std::int64_t since_us, std::uint64_t after_sequence, std::uint32_t limit)
+{
+    return signals_->ListEvents(since_us, after_sequence, limit);
+}
+
+std::vector<BusEvent> MonitorClient::all_events()
+{
+    std::vector<BusEvent> all;
+    std::uint64_t after = 0;
+    for (;;) {
+        auto [page, more] = list_events(0, after, 0);
+        all.insert(all.end(), page.begin(), page.end());
+        if (!more || page.empty())
+            return all;
+        after = page.back().get<0>();
+    }
+}
+
 void MonitorClient::reload()
 {
     signals_->Reload();

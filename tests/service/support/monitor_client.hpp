@@ -19,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -93,6 +94,11 @@ public:
 
     // The API (org.cmrd.Monitor1.Manager and the ObjectManager), through the generated proxy.
     std::vector<BusEvent> get_events(std::int64_t since_us);
+    /// ListEvents: one page and whether more follow.
+    std::tuple<std::vector<BusEvent>, bool>
+    list_events(std::int64_t since_us, std::uint64_t after_sequence, std::uint32_t limit);
+    /// Every event, read page by page with ListEvents.
+    std::vector<BusEvent> all_events();
     void reload();
     ManagedObjects managed_objects();
     // Any object's properties, through org.freedesktop.DBus.Properties.

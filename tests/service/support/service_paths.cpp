@@ -19,6 +19,16 @@ std::filesystem::path from_environment(const char* name)
 
 } // namespace
 
+std::filesystem::path cmrctl_binary()
+{
+    return from_environment("CMRCTL");
+}
+
+std::filesystem::path bus_flood_binary()
+{
+    return from_environment("CMRD_BUS_FLOOD");
+}
+
 std::filesystem::path cmrd_binary()
 {
     return from_environment("CMRD");

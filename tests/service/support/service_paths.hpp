@@ -12,6 +12,10 @@ namespace cmrd::service::testing {
 [[nodiscard]] std::filesystem::path cmrd_binary();
 /// The cmrd-agent binary ($CMRD_AGENT).
 [[nodiscard]] std::filesystem::path cmrd_agent_binary();
+/// The cmrctl binary ($CMRCTL).
+[[nodiscard]] std::filesystem::path cmrctl_binary();
+/// The tests' bus flooding client, bus_flood.cpp ($CMRD_BUS_FLOOD).
+[[nodiscard]] std::filesystem::path bus_flood_binary();
 /// The project's source tree ($CMR_SOURCE_ROOT).
 [[nodiscard]] std::filesystem::path source_root();
 /// The D-Bus policy file as configured by the build ($CMRD_DBUS_POLICY).

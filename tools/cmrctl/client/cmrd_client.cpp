@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "client/cmrd_client.hpp"
 
+#include <string>
+
 #include <sdbus-c++/Error.h>
 
 #include "client/cmrd_errors.hpp"
@@ -39,13 +41,27 @@ ObjectTree CmrdClient::read_objects()
 
 std::vector<AlarmChange> CmrdClient::events_since(std::int64_t since_us)
 {
-    const std::vector<BusEvent> events =
-        translated([this, since_us] { return root_->GetEvents(since_us); });
+    // Page by page (ListEvents): each answer costs cmrd one bounded page, so reading a long
+    // history never holds up its monitoring. The cursor is the last sequence number received.
     std::vector<AlarmChange> out;
-    out.reserve(events.size());
-    for (const BusEvent& event : events)
-        out.push_back(decode_event(event));
-    return out;
+    std::uint64_t after = 0;
+    for (;;) {
+        auto [events, more] =
+            translated([this, since_us, after] { return root_->ListEvents(since_us, after, 0); });
+        for (const BusEvent& event : events)
+            out.push_back(decode_event(event));
+        if (!more)
+            return out;
+        if (events.empty() || events.back().get<0>() <= after)
+            throw ProtocolError("ListEvents said more events follow sequence " +
+                                std::to_string(after) + " but gave none after it");
+        after = events.back().get<0>();
+    }
+}
+
+std::uint64_t CmrdClient::events_not_stored()
+{
+    return translated([this] { return root_->EventsNotStored(); });
 }
 
 void CmrdClient::reload()

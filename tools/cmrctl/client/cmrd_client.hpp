@@ -39,8 +39,14 @@ public:
     [[nodiscard]] ObjectTree read_objects();
 
     /// The event log from @p since_us (microseconds since the Unix epoch; 0: everything),
-    /// oldest first (Manager.GetEvents). @throws CmrdUnavailable, CmrdError, ProtocolError.
+    /// oldest first, read page by page (Manager.ListEvents). A jump of sequence numbers
+    /// between two events is events cmrd could not store (see events_gaps()).
+    /// @throws CmrdUnavailable, CmrdError, ProtocolError.
     [[nodiscard]] std::vector<AlarmChange> events_since(std::int64_t since_us);
+
+    /// Alarm events cmrd could not store since it started (Manager.EventsNotStored).
+    /// @throws CmrdUnavailable, CmrdError.
+    [[nodiscard]] std::uint64_t events_not_stored();
 
     /// Manager.Reload. @throws PermissionDenied, ConfigRejected, CmrdUnavailable, CmrdError.
     void reload();

@@ -87,6 +87,8 @@ Labels with(Labels labels, const char* name, std::string value)
 struct Families {
     Family up{"cmrd_up", "gauge", "Whether cmrd answered on the bus (1) or is not running (0)."};
     Family info{"cmrd_info", "gauge", "cmrd's version, as a label; always 1."};
+    Family not_stored{"cmrd_events_not_stored_total", "counter",
+                      "Alarm events cmrd could not store in its event log since it started."};
     Family device_up{"cmrd_device_up", "gauge", "Whether the device is capturing (state running)."};
     Family device_state{"cmrd_device_state", "gauge",
                         "The device's capture state: 1 for the current one, 0 for the others."};
@@ -128,10 +130,10 @@ struct Families {
     {
         std::string out;
         for (const Family* family :
-             {&up,       &info,     &device_up,    &device_state,    &sample_rate,
-              &realtime, &overruns, &restarts,     &worker_overruns, &mains,
-              &level,    &hum,      &hum_harmonic, &cm_hum,          &cm_hum_harmonic,
-              &cmrr,     &leg_gain, &symmetry,     &alarm,           &analysed})
+             {&up,       &info,         &not_stored, &device_up,       &device_state, &sample_rate,
+              &realtime, &overruns,     &restarts,   &worker_overruns, &mains,        &level,
+              &hum,      &hum_harmonic, &cm_hum,     &cm_hum_harmonic, &cmrr,         &leg_gain,
+              &symmetry, &alarm,        &analysed})
             out += family->text();
         return out;
     }
@@ -214,11 +216,12 @@ std::string escape_label_value(const std::string& value)
     return out;
 }
 
-std::string metrics_exposition(const std::vector<DeviceView>& devices, const std::string& version)
+std::string metrics_exposition(const std::vector<DeviceView>& devices, const DaemonFacts& daemon)
 {
     Families f;
     f.up.add({}, 1.0, 0);
-    f.info.add({{"version", version}}, 1.0, 0);
+    f.info.add({{"version", daemon.version}}, 1.0, 0);
+    f.not_stored.add({}, static_cast<double>(daemon.events_not_stored), 0);
     for (const DeviceView& view : devices) {
         add_device(f, view.device);
         for (const ChannelState& channel : view.channels)

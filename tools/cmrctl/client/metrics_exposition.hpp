@@ -8,6 +8,7 @@
 /// id, "1/2"), and where stated kind, k, alarm, state, symmetry:
 ///   cmrd_up                                  1 when cmrd answered, 0 when it is not running
 ///   cmrd_info{version}                       1
+///   cmrd_events_not_stored_total             alarm events the event log could not store
 ///   cmrd_device_up{device}                   1 while the device captures (state running)
 ///   cmrd_device_state{device,state}          1 for the current state, 0 for the others
 ///   cmrd_device_sample_rate_hertz{device}    the negotiated rate
@@ -28,6 +29,7 @@
 /// A figure cmrd could not measure (NaN on the bus, null in JSON) is left out, never exported
 /// as NaN: a gap in the series is what it is. No timestamps: the collector stamps the scrape.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -35,9 +37,15 @@
 
 namespace cmrctl::client {
 
-/// The whole exposition for a running cmrd of version @p version.
+/// What the exposition says about cmrd itself (its Manager object).
+struct DaemonFacts {
+    std::string version;
+    std::uint64_t events_not_stored = 0;
+};
+
+/// The whole exposition for a running cmrd.
 [[nodiscard]] std::string metrics_exposition(const std::vector<DeviceView>& devices,
-                                             const std::string& version);
+                                             const DaemonFacts& daemon);
 
 /// The exposition when cmrd is not running: `cmrd_up 0` only, so that an alert can fire on it
 /// instead of on a file that stopped changing.
