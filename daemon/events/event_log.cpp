@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <map>
 #include <stdexcept>
 #include <system_error>
+#include <tuple>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -216,6 +218,22 @@ EventPage EventLog::query(const EventQuery& query) const
     }
     std::reverse(page.events.begin(), page.events.end());
     return page;
+}
+
+std::vector<Event> EventLog::still_raised() const
+{
+    const std::lock_guard lock(mutex_);
+    // The newest event of each (device, channel, alarm) decides.
+    std::map<std::tuple<std::string, std::string, cmr::AlarmKind>, const Event*> last;
+    for (const Event& event : events_)
+        last[{event.device, event.channel, event.alarm}] = &event;
+    std::vector<Event> raised;
+    for (const auto& [key, event] : last)
+        if (event->raised)
+            raised.push_back(*event);
+    std::sort(raised.begin(), raised.end(),
+              [](const Event& a, const Event& b) { return a.sequence < b.sequence; });
+    return raised;
 }
 
 std::uint64_t EventLog::next_sequence() const

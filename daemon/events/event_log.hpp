@@ -114,6 +114,10 @@ public:
     /// returned, never a copy of the whole log.
     [[nodiscard]] EventPage query(const EventQuery& query) const;
 
+    /// The alarms whose last stored event is a raise, one event each (the raise), oldest
+    /// first: what was active when cmrd last stored an event, for it to restore at start.
+    [[nodiscard]] std::vector<Event> still_raised() const;
+
     /// What opening found and repaired: torn last lines cut away, malformed lines skipped
     /// ("<file>:<line>: <reason>"). For the daemon to log; empty when all was well.
     [[nodiscard]] const std::vector<std::string>& warnings() const { return warnings_; }

@@ -30,6 +30,16 @@ constexpr auto default_check_interval = std::chrono::seconds(5);
 /// 100 ms; the longest analysis hop takes tens of milliseconds).
 constexpr auto hang_limit = std::chrono::seconds(3);
 
+/// The alarms active when cmrd last stored an event, by device (#12 finding 6: a restart
+/// raised every active alarm again, with no clear in between).
+std::map<std::string, std::vector<RestoredAlarm>> still_raised_alarms(const events::EventLog& log)
+{
+    std::map<std::string, std::vector<RestoredAlarm>> out;
+    for (const events::Event& event : log.still_raised())
+        out[event.device].push_back({event.channel, event.alarm});
+    return out;
+}
+
 Clock::duration publish_interval(const config::DaemonConfig& config)
 {
     return std::chrono::duration_cast<Clock::duration>(
@@ -80,6 +90,7 @@ Daemon::Daemon(Options options)
     agents_ = std::make_unique<AgentObject>(*bus_, agents::AgentPolicy(), std::move(agent_hooks));
     devices_ = std::make_unique<DeviceManager>(*bus_);
     devices_->use_agents(agents_->registry());
+    devices_->restore_alarms(still_raised_alarms(*event_log_));
     devices_->apply(config_);
     agents_changed_ = true; // the first housekeeping publishes the wanted cards
 

@@ -71,7 +71,13 @@ void DeviceManager::start(const std::string& name, PlannedDevice& planned)
     try {
         planned.setup.capture.standby = standby_for(planned.setup.capture);
         planned.setup.capture.feed = feed_for(planned.setup.capture, planned.setup.capture.standby);
-        auto device = std::make_unique<MonitoredDevice>(connection_, planned.setup);
+        std::vector<RestoredAlarm> restored;
+        if (const auto found = restored_alarms_.find(name); found != restored_alarms_.end()) {
+            restored = std::move(found->second);
+            restored_alarms_.erase(found);
+        }
+        auto device =
+            std::make_unique<MonitoredDevice>(connection_, planned.setup, std::move(restored));
         device->set_reservation(reservation_for(planned.setup.capture));
         common::log(LOG_INFO, "monitoring " + name + " on " + planned.setup.capture.pcm);
         running_.emplace(name, std::move(device));

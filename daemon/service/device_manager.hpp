@@ -29,6 +29,13 @@ public:
     DeviceManager(const DeviceManager&) = delete;
     DeviceManager& operator=(const DeviceManager&) = delete;
 
+    /// Alarms active when cmrd last stored an event, by device name: each device gets its own
+    /// when it starts for the first time (MonitoredDevice restores them). Call before apply().
+    void restore_alarms(std::map<std::string, std::vector<RestoredAlarm>> alarms)
+    {
+        restored_alarms_ = std::move(alarms);
+    }
+
     /// Applies a (new) configuration. Devices whose capture settings did not change keep
     /// running.
     void apply(const config::DaemonConfig& config);
@@ -99,6 +106,7 @@ private:
     };
     std::map<int, AttachedFeed> feeds_;
     std::vector<std::string> reported_problems_;
+    std::map<std::string, std::vector<RestoredAlarm>> restored_alarms_; ///< not yet handed out
     const agents::AgentRegistry* agents_ = nullptr;
 };
 

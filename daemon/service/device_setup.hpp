@@ -36,4 +36,11 @@ struct DeviceSetup {
     bool reopen_when_gone = false;
 };
 
+/// An alarm that was active on a channel when cmrd last stored an event (the event log's
+/// still_raised()): restored without an event when the channel comes up again.
+struct RestoredAlarm {
+    std::string channel_id; ///< "1/2"
+    cmr::AlarmKind kind = cmr::AlarmKind::none;
+};
+
 } // namespace cmrd::service

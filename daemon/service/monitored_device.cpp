@@ -59,8 +59,9 @@ std::vector<std::string> active_alarm_names(const cmr::AlarmEngine& engine, std:
 
 } // namespace
 
-MonitoredDevice::MonitoredDevice(sdbus::IConnection& connection, DeviceSetup setup)
-    : connection_(connection), setup_(std::move(setup))
+MonitoredDevice::MonitoredDevice(sdbus::IConnection& connection, DeviceSetup setup,
+                                 std::vector<RestoredAlarm> restored)
+    : connection_(connection), setup_(std::move(setup)), restored_(std::move(restored))
 {
     const std::string path = bus::device_path(setup_.identity.name);
     device_ =
@@ -92,6 +93,23 @@ void MonitoredDevice::make_channels(const cmr::Layout& layout)
         channels_.push_back(std::make_unique<ChannelObject>(
             connection_, bus::channel_path(device_->path(), spec), device_->path(), spec));
     alarms_.emplace(thresholds_per_channel());
+    // A fresh analysis: an alarm active now (restored below) is not cleared by the missing
+    // figures of its first seconds.
+    alarms_->hold_active_until(time_offset_s_ + cmr::AlarmEngine::fresh_analysis_s);
+    for (const RestoredAlarm& alarm : std::exchange(restored_, {})) {
+        const auto found = std::find_if(layout.begin(), layout.end(), [&](const auto& spec) {
+            return spec.id() == alarm.channel_id;
+        });
+        const std::string what = setup_.identity.name + " " + alarm.channel_id + ": " +
+                                 std::string(cmr::to_string(alarm.kind));
+        if (found == layout.end()) {
+            common::log(LOG_WARNING, what + " was active when cmrd stopped, but the line is no "
+                                            "longer monitored: forgotten");
+            continue;
+        }
+        alarms_->restore(static_cast<std::size_t>(found - layout.begin()), alarm.kind);
+        common::log(LOG_INFO, what + " still active from before cmrd restarted");
+    }
 }
 
 std::vector<cmr::AlarmThresholds> MonitoredDevice::thresholds_per_channel() const
@@ -347,6 +365,8 @@ void MonitoredDevice::restart_engine(Clock::time_point now)
     engine_->stop();
     time_offset_s_ = last_time_s_;
     snapshot_ = capture::CaptureSnapshot{};
+    if (alarms_) // the analysis starts afresh: active alarms are held through its first seconds
+        alarms_->hold_active_until(last_time_s_ + cmr::AlarmEngine::fresh_analysis_s);
     // Keep the channel objects and alarm states: the line is the same line.
     capture::CaptureConfig config = setup_.capture;
     if (config.layout.empty())

@@ -41,7 +41,11 @@ class MonitoredDevice {
 public:
     /// Creates the Device object (and the Channel objects when the layout is known) and starts
     /// capturing. @throws std::invalid_argument / sdbus::Error / std::system_error.
-    MonitoredDevice(sdbus::IConnection& connection, DeviceSetup setup);
+    /// @p restored: alarms active on its channels when cmrd last stored an event; they are
+    /// active again, without an event, once the channels exist, and the figures decide from
+    /// then on (cmr::AlarmEngine::restore).
+    MonitoredDevice(sdbus::IConnection& connection, DeviceSetup setup,
+                    std::vector<RestoredAlarm> restored = {});
     /// Stops the capture thread and releases the device, then removes the objects.
     ~MonitoredDevice();
     MonitoredDevice(const MonitoredDevice&) = delete;
@@ -112,6 +116,7 @@ private:
 
     sdbus::IConnection& connection_;
     DeviceSetup setup_;
+    std::vector<RestoredAlarm> restored_; ///< until the channels are made
     std::unique_ptr<DeviceObject> device_;
     std::vector<std::unique_ptr<ChannelObject>> channels_;
     std::unique_ptr<capture::CaptureEngine> engine_;

@@ -185,6 +185,17 @@ AlarmKind AlarmEngine::current(std::size_t channel) const
     return AlarmKind::none;
 }
 
+void AlarmEngine::restore(std::size_t channel, AlarmKind kind)
+{
+    ChannelState& state = states_.at(channel);
+    for (std::size_t slot = 0; slot < kind_count; ++slot)
+        if (slot_kinds[slot] == kind) {
+            state.kinds[slot] = KindState{.active = true, .pending_since = std::nullopt};
+            return;
+        }
+    throw std::invalid_argument("restore: not an alarm kind");
+}
+
 bool AlarmEngine::active(std::size_t channel, AlarmKind kind) const
 {
     const ChannelState& state = states_.at(channel);
@@ -225,6 +236,10 @@ std::optional<AlarmEvent> AlarmEngine::step(double time_s, std::size_t channel, 
 
     // The timer runs toward the opposite state: raising while inactive, clearing while active.
     const Verdict toward = ks.active ? Verdict::clear : Verdict::raise;
+    if (ks.active && time_s < hold_active_until_s_) {
+        ks.pending_since.reset(); // a fresh analysis: no figure proves the line clean yet
+        return std::nullopt;
+    }
     if (evaluation.verdict != toward) {
         ks.pending_since.reset();
         return std::nullopt;

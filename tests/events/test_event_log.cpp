@@ -345,6 +345,32 @@ TEST(EventLog, QueryPagesFromACursorAndKeepsEitherEnd)
     EXPECT_TRUE(page.more);
 }
 
+// What cmrd restores at start (#12 finding 6): per (device, channel, alarm), the newest event
+// decides.
+TEST(EventLog, StillRaisedAreTheAlarmsWhoseLastEventIsARaise)
+{
+    test::TempDir dir;
+    {
+        EventLog log(dir.path());
+        auto event = [](const char* channel, cmr::AlarmKind alarm, bool raised) {
+            Event e = test::ground_loop_event(raised, 1);
+            e.channel = channel;
+            e.alarm = alarm;
+            return e;
+        };
+        log.append(event("1/2", cmr::AlarmKind::ground_loop, true));  // 1: cleared by 3
+        log.append(event("3/4", cmr::AlarmKind::cmrr_low, true));     // 2: still raised
+        log.append(event("1/2", cmr::AlarmKind::ground_loop, false)); // 3
+        log.append(event("1/2", cmr::AlarmKind::hum, true));          // 4: still raised
+        log.append(event("1/2", cmr::AlarmKind::ground_loop, true));  // 5: raised again
+        Event other = event("1/2", cmr::AlarmKind::hum, true);
+        other.device = "other";
+        log.append(other); // 6: another device's
+    }
+    const EventLog reopened(dir.path());
+    EXPECT_EQ(sequences(reopened.still_raised()), (std::vector<std::uint64_t>{2, 4, 5, 6}));
+}
+
 TEST(EventLog, RejectedEventsLeaveNoTrace)
 {
     test::TempDir dir;

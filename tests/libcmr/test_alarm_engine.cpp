@@ -257,6 +257,41 @@ TEST(HumAlarm, NullHumNeverRaisesAndCountsAsClear)
     expect_event(events[0], 16.0, 0, AlarmKind::hum, false, std::nullopt);
 }
 
+// #12 finding 6: an alarm active when cmrd stopped is restored without an event. A fresh
+// analysis has no figures for its first seconds (null hum reads as clean): the restored alarm
+// is held through them, continues without a second "raised" when the hum is still there, and
+// is cleared with an event when it is gone.
+TEST(RestoredAlarm, ContinuesWithoutARaiseWhileTheConditionHolds)
+{
+    Harness h;
+    h.engine.restore(0, AlarmKind::hum);
+    h.engine.hold_active_until(AlarmEngine::fresh_analysis_s);
+    EXPECT_TRUE(h.engine.active(0, AlarmKind::hum));
+    EXPECT_EQ(h.engine.current(0), AlarmKind::hum);
+    EXPECT_FALSE(h.feed_until_event(0.0, 5.5, with_hum(std::nullopt))) << "no figures yet";
+    EXPECT_FALSE(h.feed_until_event(6.0, 30.0, with_hum(-70.0))) << "still there: no event";
+    EXPECT_TRUE(h.engine.active(0, AlarmKind::hum));
+}
+
+TEST(RestoredAlarm, IsClearedWithAnEventOnceTheAnalysisShowsItGone)
+{
+    Harness h;
+    h.engine.restore(0, AlarmKind::hum);
+    h.engine.hold_active_until(AlarmEngine::fresh_analysis_s);
+    // Clean from the start: held until 8 s, then the usual clear_s of 3 s.
+    EXPECT_EQ(h.feed_until_event(0.0, 30.0, with_hum(-90.0)), AlarmEngine::fresh_analysis_s + 3.0);
+    EXPECT_FALSE(h.engine.active(0, AlarmKind::hum));
+    EXPECT_THROW(h.engine.restore(1, AlarmKind::hum), std::out_of_range);
+    EXPECT_THROW(h.engine.restore(0, AlarmKind::none), std::invalid_argument);
+}
+
+TEST(RestoredAlarm, TheHoldNeverDelaysARaise)
+{
+    Harness h;
+    h.engine.hold_active_until(AlarmEngine::fresh_analysis_s);
+    EXPECT_EQ(h.feed_until_event(0.0, 10.0, with_hum(-70.0)), 2.0);
+}
+
 TEST(HumAlarm, NanHumNeitherRaisesNorClears)
 {
     const double nan = std::numeric_limits<double>::quiet_NaN();

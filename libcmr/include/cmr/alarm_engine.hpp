@@ -62,6 +62,20 @@ public:
     [[nodiscard]] AlarmKind current(std::size_t channel) const;
     /// Whether a particular alarm is active on a channel.
     [[nodiscard]] bool active(std::size_t channel, AlarmKind kind) const;
+    /// Marks @p kind active on @p channel without an event: the state of an earlier run
+    /// carried over (cmrd restarting). From then on the figures decide, as for any active
+    /// alarm. @throws std::out_of_range for a channel the engine lacks,
+    /// std::invalid_argument for AlarmKind::none.
+    void restore(std::size_t channel, AlarmKind kind);
+    /// Active alarms are not cleared before stream time @p time_s, whatever the figures say:
+    /// an analysis that starts afresh (cmrd or its capture restarting) has no figures for its
+    /// first seconds, and a missing figure reads as a clean line. Raising is not affected.
+    void hold_active_until(double time_s) { hold_active_until_s_ = time_s; }
+    /// Stream time a fresh analysis needs before its hum, CMRR and wiring figures can be
+    /// trusted: the analyser's first long window (4 s) and mains lock give the first figures
+    /// after about 5.5 s; 8 s leaves room for a late lock.
+    static constexpr double fresh_analysis_s = 8.0;
+
     /// Replaces the thresholds (e.g. on configuration reload) while keeping alarm states.
     void set_thresholds(std::vector<AlarmThresholds> per_channel);
     [[nodiscard]] std::size_t channel_count() const { return states_.size(); }
@@ -80,6 +94,7 @@ private:
                                    const ChannelResult& result);
 
     std::vector<ChannelState> states_;
+    double hold_active_until_s_ = 0.0;
 };
 
 } // namespace cmr
