@@ -149,6 +149,7 @@ CaptureLoop::Step CaptureLoop::recover(int err) noexcept
     if (err == -ESTRPIPE || state == SND_PCM_STATE_SUSPENDED) {
         if (status_.state() != CaptureState::suspended) {
             status_.set_state(CaptureState::suspended);
+            status_.count_suspend();
             report("device suspended", -ESTRPIPE);
         }
         return resume();

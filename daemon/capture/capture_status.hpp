@@ -27,6 +27,7 @@ struct CaptureStatus {
                                     ///< stall or error
     std::uint64_t snapshots = 0;    ///< result snapshots published (the newest sequence number)
     std::uint64_t busy_retries = 0; ///< opens refused with -EBUSY
+    std::uint64_t suspends = 0;     ///< system suspends met (-ESTRPIPE)
     /// Times the analysis fell so far behind that the capture thread had to drop frames (the
     /// ring between them was full). Not an ALSA overrun: the device lost nothing, the
     /// measurement skipped a stretch.

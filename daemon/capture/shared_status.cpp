@@ -10,8 +10,15 @@ namespace cmrd::capture {
 
 void SharedStatus::set_state(CaptureState state) noexcept
 {
-    if (state_.exchange(state, std::memory_order_acq_rel) != state)
-        notify();
+    const CaptureState before = state_.exchange(state, std::memory_order_acq_rel);
+    if (before == state)
+        return;
+    // Running again: the problem that stopped it is over (#12 finding 8: LastError kept a
+    // stale "busy" or "disconnected" after recovery). Only the capture thread sets running,
+    // and it is the last error's one writer.
+    if (state == CaptureState::running)
+        last_error_.store("");
+    notify();
 }
 
 void SharedStatus::set_stream(const Stream& stream) noexcept
@@ -49,6 +56,7 @@ CaptureStatus SharedStatus::snapshot() const
     s.heartbeat = heartbeat_.load(std::memory_order_relaxed);
     s.overruns = overruns_.load(std::memory_order_relaxed);
     s.restarts = restarts_.load(std::memory_order_relaxed);
+    s.suspends = suspends_.load(std::memory_order_relaxed);
     s.snapshots = snapshots_.load(std::memory_order_acquire);
     s.busy_retries = busy_retries_.load(std::memory_order_relaxed);
     s.worker_overruns = worker_overruns_.load(std::memory_order_relaxed);

@@ -23,6 +23,7 @@ public:
     explicit SharedStatus(int notify_fd) noexcept : notify_fd_(notify_fd) {}
 
     // ---- capture thread (the analysis worker: set_snapshots, set_analysis_error, notify) ----
+    /// Called with `running` from the capture thread only: that clears the last error.
     void set_state(CaptureState state) noexcept;
     [[nodiscard]] CaptureState state() const noexcept
     {
@@ -34,6 +35,7 @@ public:
     }
     void count_overrun() noexcept { overruns_.fetch_add(1, std::memory_order_relaxed); }
     void count_restart() noexcept { restarts_.fetch_add(1, std::memory_order_relaxed); }
+    void count_suspend() noexcept { suspends_.fetch_add(1, std::memory_order_relaxed); }
     void count_busy_retry() noexcept { busy_retries_.fetch_add(1, std::memory_order_relaxed); }
     /// A block of @p n frames captured and offered to the analysis worker's ring: @p pushed
     /// false when the ring was full and the block was dropped. The first drop after a block got
@@ -83,6 +85,7 @@ private:
     std::atomic<std::uint64_t> heartbeat_{0};
     std::atomic<std::uint64_t> overruns_{0};
     std::atomic<std::uint64_t> restarts_{0};
+    std::atomic<std::uint64_t> suspends_{0};
     std::atomic<std::uint64_t> snapshots_{0};
     std::atomic<std::uint64_t> busy_retries_{0};
     std::atomic<std::uint64_t> worker_overruns_{0};

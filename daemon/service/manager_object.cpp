@@ -86,8 +86,8 @@ void ManagerObject::require_admin()
         throw sdbus::Error(bus::error_failed, "no caller to check");
     const uid_t uid = call->getCredsUid();
     if (!admins_.allows(uid)) {
-        common::log(LOG_NOTICE, "Reload refused to uid " + std::to_string(uid) + " (" +
-                                    call->getSender() + "): not an administrator");
+        refusals_log_.log(LOG_NOTICE, "Reload refused to uid " + std::to_string(uid) + " (" +
+                                          call->getSender() + "): not an administrator");
         throw sdbus::Error(bus::error_access_denied,
                            "Reload is for administrators only (root" +
                                std::string(admins_.admin_group ? " or the admin group" : "") + ")");

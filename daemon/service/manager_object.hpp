@@ -12,6 +12,7 @@
 
 #include "events/event.hpp"
 #include "events/event_log.hpp"
+#include "log_rate_limit.hpp"
 #include "monitor1_adaptor.h"
 #include "service/admin_check.hpp"
 #include "service/event_dict.hpp"
@@ -71,6 +72,8 @@ private:
 
     ManagerHooks hooks_;
     AdminPolicy admins_;
+    /// Anyone may call Reload: a flood of refusals must not flood the journal.
+    common::LogRateLimit refusals_log_{std::chrono::seconds(10)};
 };
 
 } // namespace cmrd::service

@@ -507,8 +507,14 @@ Scenario parse_scenario(std::string_view text, const std::string& source_name,
             pair.mismatch = std::pow(10.0, -*cmrr / 20.0);
         }
         pair.mismatch = p.number("mismatch", pair.mismatch);
-        if (!std::isfinite(pair.mismatch) || std::abs(pair.mismatch) >= 1.0)
-            p.fail(*p.find("mismatch"), "mismatch", "must lie between -1 and 1");
+        if (!std::isfinite(pair.mismatch) || std::abs(pair.mismatch) >= 1.0) {
+            // Either key may have set it (#12 finding 7: a tiny ideal_cmrr_db gave a mismatch
+            // of 1 and the error was reported at the absent "mismatch" key, a null dereference).
+            const char* key = p.has("mismatch") ? "mismatch" : "ideal_cmrr_db";
+            p.fail(*p.find(key), key,
+                   p.has("mismatch") ? "must lie between -1 and 1"
+                                     : "is too small: the legs would differ by 100 % or more");
+        }
         pair.noise_dbfs = p.level("noise_dbfs");
         pair.cm_hum = read_hum(p, "cm_hum");
         pair.diff_hum = read_hum(p, "diff_hum");

@@ -693,6 +693,10 @@ TEST(SynthScenario, ErrorsNameFileLineAndKey)
         {pair + "[[single]]\ninput = 2\n", "bad.toml:6: single[1].input: input 2 is used twice"},
         {pair + "mismatch = 0.1\nideal_cmrr_db = 20\n",
          "bad.toml:6: pair[1].ideal_cmrr_db: give either mismatch or ideal_cmrr_db"},
+        // #12 finding 7: this one crashed cmr-synth (the error pointed at an absent key).
+        {pair + "ideal_cmrr_db = 1e-20\n",
+         "bad.toml:5: pair[1].ideal_cmrr_db: is too small: the legs would differ by 100 %"},
+        {pair + "mismatch = 1.5\n", "bad.toml:5: pair[1].mismatch: must lie between -1 and 1"},
         {pair + "programme = { kind = \"sine\", level_dbfs = -20, notes_hz = [50] }\n",
          "bad.toml:5: pair[1].programme.notes_hz: applies to kind = \"music\""},
         {pair + "programme = { kind = \"sine\" }\n",
