@@ -644,6 +644,34 @@ TEST_F(AnalyzeBadInput, TruncatedWav)
     }
 }
 
+// #12 finding 7: an RF64 header claiming far more than the file holds was analysed as a
+// whole, shorter file. RF64 (sizes in ds64) and Wave64 (GUID chunks, 64-bit sizes) are judged
+// like WAV.
+TEST_F(AnalyzeBadInput, TruncatedRf64AndW64)
+{
+    for (const int container : {SF_FORMAT_RF64, SF_FORMAT_W64}) {
+        for (const int subtype : {SF_FORMAT_PCM_24, SF_FORMAT_FLOAT}) {
+            const std::string path =
+                dir.file("cut" + std::to_string(container) + "_" + std::to_string(subtype));
+            write_test_recording(path, container | subtype, 48000, 2.0);
+            const RunResult whole = run_cmrctl({"analyze", "--json", path});
+            EXPECT_EQ(whole.status, 0) << path << ": " << whole.err;
+            fs::resize_file(path, fs::file_size(path) / 2);
+            expect_bad_input(run_cmrctl({"analyze", path}), path, "truncated");
+        }
+    }
+}
+
+// A FIFO waited forever for a writer; devices are not recordings either.
+TEST_F(AnalyzeBadInput, FifoAndDeviceAreRefusedAtOnce)
+{
+    const std::string fifo = dir.file("pipe.wav");
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    expect_bad_input(run_cmrctl({"analyze", fifo}), fifo, "is not a regular file (a FIFO)");
+    expect_bad_input(run_cmrctl({"analyze", "/dev/zero"}), "/dev/zero",
+                     "is not a regular file (a character device)");
+}
+
 TEST_F(AnalyzeBadInput, TruncatedWavWithoutAnyData)
 {
     const std::string path = dir.file("header_only.wav");
@@ -951,6 +979,28 @@ TEST(AudioFileReader, ReadsEveryFrameAtFullScale)
     for (std::size_t i = 0; i < read.size(); ++i)
         ASSERT_NEAR(read[i], written[i], 1e-6) << i; // 24-bit quantisation: 6e-8
     EXPECT_THROW((void)file.read(std::span<float>(block.data(), 4)), std::invalid_argument);
+}
+
+// #12 finding 7: a float WAV cut short while it was read killed cmrctl with SIGBUS (it was
+// read through a memory mapping). Now it is an error naming the file.
+TEST(AudioFileReader, AFloatWavCutShortWhileReadIsAnError)
+{
+    TempDir dir;
+    const std::string path = dir.file("shrinking.wav");
+    write_test_recording(path, SF_FORMAT_WAV | SF_FORMAT_FLOAT, 48000, 4.0);
+    cmrctl::AudioFile file(path);
+    ASSERT_TRUE(file.reads_directly());
+    ASSERT_FALSE(file.next(4800).empty());
+    fs::resize_file(path, fs::file_size(path) / 4);
+    try {
+        while (!file.next(4800).empty()) {
+        }
+        FAIL() << "read to the end of a file cut short";
+    } catch (const cmrctl::AudioFileError& error) {
+        EXPECT_NE(error.problem().find("truncated: the file became shorter while it was read"),
+                  std::string::npos)
+            << error.what();
+    }
 }
 
 TEST(AudioFileReader, ErrorsNameTheFile)

@@ -3,9 +3,9 @@
 /// @file audio_file.hpp
 /// Reading recordings for `cmrctl analyze`: any format libsndfile reads (WAV, FLAC, AIFF, ...),
 /// validated up front so that a bad file fails with one clear message before any analysis.
-/// 32-bit float WAV files, the usual format of long multitrack recordings, are read in place
-/// through a sliding memory mapping instead (no decoding and no copy: the analysis reads the
-/// page cache directly); everything else goes through libsndfile.
+/// 32-bit float WAV files, the usual format of long multitrack recordings, are read directly
+/// with pread(2) instead (no decoding); everything else goes through libsndfile. Only regular
+/// files are read: a FIFO or a device is refused at once, never waited on.
 
 #include <cstdint>
 #include <memory>
@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "mapped_samples.hpp"
+#include "stretch_reader.hpp"
 
 struct sf_private_tag; // libsndfile's SNDFILE, kept out of this header
 
@@ -66,12 +66,12 @@ public:
 
     /// The next frames, at most @p max_frames of them (interleaved, `channels()` floats per
     /// frame), valid until the next call to next() or read(). Empty at the end of the file.
-    /// Float WAV files are served straight from the mapped file, others from a buffer.
+    /// Float WAV files are read straight into the buffer, others decoded by libsndfile.
     /// @throws AudioFileError as read() does.
     std::span<const float> next(std::size_t max_frames);
 
-    /// Whether the samples are read in place (see next()) rather than through libsndfile.
-    [[nodiscard]] bool reads_in_place() const { return mapped_ != nullptr; }
+    /// Whether the samples are read directly (see next()) rather than through libsndfile.
+    [[nodiscard]] bool reads_directly() const { return direct_ != nullptr; }
 
     /// Reads the next frames into @p buffer (interleaved, `channels()` floats per frame; its
     /// size must be a multiple of `channels()`). Returns the number of frames read, 0 at the
@@ -110,8 +110,8 @@ private:
     std::int64_t frames_ = 0;
     std::int64_t frames_read_ = 0;
     std::string format_name_;
-    std::unique_ptr<MappedSamples> mapped_; // float WAV read in place, or null
-    std::vector<float> buffer_;             // next()'s block when reading through libsndfile
+    std::unique_ptr<StretchReader> direct_; // float WAV read directly, or null
+    std::vector<float> buffer_;             // next()'s block
 };
 
 } // namespace cmrctl

@@ -27,7 +27,7 @@ AnalyzeReport analyze_recording(AudioFile& file, const AnalyzeSettings& settings
                       [&](const cmr::AlarmEvent& event) { report.events.push_back(event); });
     };
 
-    // Float WAV blocks come straight from the mapped file: no copy before the analyzer.
+    // Float WAV blocks are read straight into the block buffer: no decoding.
     for (;;) {
         const std::span<const float> samples = file.next(analysis_block_frames);
         if (samples.empty())
