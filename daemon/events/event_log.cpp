@@ -38,12 +38,23 @@ EventLog::EventLog(std::filesystem::path dir, std::size_t max_bytes)
                                     " bytes is below the minimum of " +
                                     std::to_string(min_max_bytes));
     std::error_code ec;
-    std::filesystem::create_directories(dir_, ec);
+    // A directory cmrd makes is its own alone, whatever the umask (#12 finding 4).
+    if (std::filesystem::create_directories(dir_, ec) && !ec)
+        std::filesystem::permissions(dir_, std::filesystem::perms::owner_all,
+                                     std::filesystem::perm_options::replace, ec);
     if (ec)
         throw std::system_error(ec, "cannot create event log directory " + dir_.string());
-    dir_fd_ = common::UniqueFd(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dir_fd_.get() < 0)
-        throw log_file_error(errno, "cannot open event log directory", dir_);
+    dir_fd_ =
+        common::UniqueFd(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+    if (dir_fd_.get() < 0) {
+        const int err = errno;
+        // With O_DIRECTORY, a link is ENOTDIR rather than ELOOP: look before saying which.
+        struct stat link {};
+        if (::lstat(dir_.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
+            throw log_file_open_error(ELOOP, dir_);
+        throw log_file_error(err, "cannot open event log directory", dir_);
+    }
+    refuse_foreign_directory();
     // The torn-line repair below is only safe with one writer.
     if (::flock(dir_fd_.get(), LOCK_EX | LOCK_NB) != 0) {
         const int err = errno;
@@ -78,6 +89,25 @@ EventLog::EventLog(std::filesystem::path dir, std::size_t max_bytes)
             next_sequence_ = std::max(next_sequence_, event.sequence + 1);
             events_.push_back(std::move(event));
         }
+}
+
+void EventLog::refuse_foreign_directory() const
+{
+    // Whoever else may write the directory can swap the log for a link or another file
+    // between two appends (#12 finding 4): the history would no longer be cmrd's.
+    struct stat st {};
+    if (::fstat(dir_fd_.get(), &st) != 0)
+        throw log_file_error(errno, "cannot stat event log directory", dir_);
+    if (st.st_uid != ::geteuid())
+        throw std::system_error(EPERM, std::generic_category(),
+                                "refusing the event log directory " + dir_.string() +
+                                    ": it belongs to uid " + std::to_string(st.st_uid) +
+                                    ", not to cmrd's uid " + std::to_string(::geteuid()) +
+                                    " (chown it to cmrd's user)");
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+        throw std::system_error(EPERM, std::generic_category(),
+                                "refusing the event log directory " + dir_.string() +
+                                    ": other users may write to it (chmod 0700)");
 }
 
 void EventLog::open_current_file()

@@ -82,9 +82,10 @@ public:
     /// The smallest limit accepted: each file must hold at least a few events.
     static constexpr std::size_t min_max_bytes = 4096;
 
-    /// Opens (creating @p dir and the current file if missing) and reads back the log:
-    /// restores the sequence number, cuts a torn last line away and keeps the events of both
-    /// files in memory.
+    /// Opens (creating @p dir, mode 0700, and the current file, mode 0600, if missing) and
+    /// reads back the log: restores the sequence number, cuts a torn last line away and keeps
+    /// the events of both files in memory. Refuses a directory that is a symbolic link,
+    /// belongs to another user or that other users may write to, saying so.
     /// @param max_bytes bound on the two files together (>= min_max_bytes).
     /// @throws std::system_error naming the path when the directory or a file cannot be
     ///         created, read or locked (another process has the log open);
@@ -128,6 +129,9 @@ public:
     [[nodiscard]] const std::filesystem::path& directory() const { return dir_; }
 
 private:
+    /// @throws std::system_error (EPERM) when the directory belongs to another user or others
+    ///         may write to it.
+    void refuse_foreign_directory() const;
     void open_current_file();
     void rotate();
     void write_line(const std::string& line);

@@ -440,7 +440,8 @@ TEST(EventLog, AFullDiskIsReportedAsSuchAndLosesNothingStored)
     // #12 finding 5: on ENOSPC every failed append said "File too large" (EFBIG was written
     // into the code). A real full file system: a 64 KiB tmpfs (needs CAP_SYS_ADMIN).
     test::TempDir dir;
-    if (::mount("cmrd-full", dir.path().c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=64k") != 0)
+    if (::mount("cmrd-full", dir.path().c_str(), "tmpfs", MS_NOSUID | MS_NODEV,
+                "size=64k,mode=0700") != 0)
         GTEST_SKIP() << "cannot mount a small tmpfs here (" << std::strerror(errno)
                      << "): needs CAP_SYS_ADMIN, as CI has";
     std::size_t stored = 0;
@@ -503,6 +504,55 @@ TEST(EventLog, ALinkInTheStateDirectoryIsRefusedAndItsTargetUntouched)
     struct stat st {};
     ASSERT_EQ(::stat(current_file(fresh).c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777U, 0600U);
+}
+
+// #12 finding 4: a state directory others may write, or that is another user's, or a link, is
+// refused with the reason (they could swap the log between two appends).
+TEST(EventLog, AForeignOrOpenOrLinkedDirectoryIsRefused)
+{
+    test::TempDir dir;
+    const std::filesystem::path state = dir.path() / "state";
+    {
+        const mode_t old_mask = ::umask(0);
+        const EventLog created(state); // made 0700 whatever the umask
+        ::umask(old_mask);
+    }
+    struct stat st {};
+    ASSERT_EQ(::stat(state.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777U, 0700U);
+
+    std::filesystem::permissions(state, std::filesystem::perms::others_write,
+                                 std::filesystem::perm_options::add);
+    try {
+        const EventLog log(state);
+        ADD_FAILURE() << "opened a directory others may write";
+    } catch (const std::system_error& e) {
+        EXPECT_NE(std::string(e.what()).find("other users may write to it"), std::string::npos)
+            << e.what();
+    }
+    std::filesystem::permissions(state, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace);
+
+    const std::filesystem::path link = dir.path() / "link";
+    std::filesystem::create_directory_symlink(state, link);
+    try {
+        const EventLog log(link);
+        ADD_FAILURE() << "opened a directory through a link";
+    } catch (const std::system_error& e) {
+        EXPECT_NE(std::string(e.what()).find("refusing the symbolic link"), std::string::npos)
+            << e.what();
+    }
+
+    if (::geteuid() != 0)
+        GTEST_SKIP() << "giving the directory to another user needs root";
+    ASSERT_EQ(::chown(state.c_str(), 65534, 65534), 0);
+    try {
+        const EventLog log(state);
+        ADD_FAILURE() << "opened another user's directory";
+    } catch (const std::system_error& e) {
+        EXPECT_NE(std::string(e.what()).find("it belongs to uid 65534"), std::string::npos)
+            << e.what();
+    }
 }
 
 TEST(EventLog, OneProcessAtATime)

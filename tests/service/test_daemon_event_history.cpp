@@ -222,7 +222,8 @@ TEST(DaemonEventHistory, AFullDiskLosesOnlyTheHistoryAndSaysSo)
     RigOptions options = history_rig();
     std::filesystem::path mounted;
     options.prepare_state = [&](const std::filesystem::path& dir) {
-        if (::mount("cmrd-state", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=256k") != 0)
+        if (::mount("cmrd-state", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV,
+                    "size=256k,mode=0700") != 0)
             throw std::system_error(errno, std::generic_category(), "mount tmpfs");
         mounted = dir;
         // One stored event filling a whole page (JSON allows the padding), so that the next
