@@ -222,31 +222,25 @@ EventPage EventLog::query(const EventQuery& query) const
     const auto first = std::upper_bound(
         events_.begin(), events_.end(), query.after_sequence,
         [](std::uint64_t sequence, const Event& event) { return sequence < event.sequence; });
-    const auto matches = [&](const Event& event) { return event.time_us >= query.since_us; };
     EventPage page;
-    if (query.keep == EventQuery::Keep::oldest) {
-        for (auto it = first; it != events_.end(); ++it) {
-            if (!matches(*it))
+    // Takes matching events from [from, to) until the limit; one more match means "more".
+    const auto take = [&](auto from, auto to) {
+        for (auto it = from; it != to; ++it) {
+            if (it->time_us < query.since_us)
                 continue;
             if (page.events.size() == query.limit) {
                 page.more = true;
-                break;
+                return;
             }
             page.events.push_back(*it);
         }
-        return page;
+    };
+    if (query.keep == EventQuery::Keep::oldest) {
+        take(first, events_.end());
+    } else {
+        take(events_.rbegin(), std::make_reverse_iterator(first));
+        std::reverse(page.events.begin(), page.events.end());
     }
-    for (auto it = events_.end(); it != first;) {
-        --it;
-        if (!matches(*it))
-            continue;
-        if (page.events.size() == query.limit) {
-            page.more = true;
-            break;
-        }
-        page.events.push_back(*it);
-    }
-    std::reverse(page.events.begin(), page.events.end());
     return page;
 }
 

@@ -521,38 +521,29 @@ TEST(EventLog, AForeignOrOpenOrLinkedDirectoryIsRefused)
     ASSERT_EQ(::stat(state.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777U, 0700U);
 
+    // Opening @p path must fail with a message containing @p reason.
+    const auto expect_refused = [](const std::filesystem::path& path, const std::string& reason) {
+        try {
+            const EventLog log(path);
+            ADD_FAILURE() << "opened " << path << " (expected: " << reason << ")";
+        } catch (const std::system_error& e) {
+            EXPECT_NE(std::string(e.what()).find(reason), std::string::npos) << e.what();
+        }
+    };
     std::filesystem::permissions(state, std::filesystem::perms::others_write,
                                  std::filesystem::perm_options::add);
-    try {
-        const EventLog log(state);
-        ADD_FAILURE() << "opened a directory others may write";
-    } catch (const std::system_error& e) {
-        EXPECT_NE(std::string(e.what()).find("other users may write to it"), std::string::npos)
-            << e.what();
-    }
+    expect_refused(state, "other users may write to it");
     std::filesystem::permissions(state, std::filesystem::perms::owner_all,
                                  std::filesystem::perm_options::replace);
 
     const std::filesystem::path link = dir.path() / "link";
     std::filesystem::create_directory_symlink(state, link);
-    try {
-        const EventLog log(link);
-        ADD_FAILURE() << "opened a directory through a link";
-    } catch (const std::system_error& e) {
-        EXPECT_NE(std::string(e.what()).find("refusing the symbolic link"), std::string::npos)
-            << e.what();
-    }
+    expect_refused(link, "refusing the symbolic link");
 
     if (::geteuid() != 0)
         GTEST_SKIP() << "giving the directory to another user needs root";
     ASSERT_EQ(::chown(state.c_str(), 65534, 65534), 0);
-    try {
-        const EventLog log(state);
-        ADD_FAILURE() << "opened another user's directory";
-    } catch (const std::system_error& e) {
-        EXPECT_NE(std::string(e.what()).find("it belongs to uid 65534"), std::string::npos)
-            << e.what();
-    }
+    expect_refused(state, "it belongs to uid 65534");
 }
 
 TEST(EventLog, OneProcessAtATime)
