@@ -84,7 +84,7 @@ void warn_about_gaps(const AnalyzeReport& report)
                               "silence");
 }
 
-void run(const AnalyzeOptions& options)
+void run_analyze(const AnalyzeOptions& options)
 {
     const cmr::MainsMode mains = parse_mains(options.mains);
     check_harmonics(options.harmonics);
@@ -122,7 +122,7 @@ int run_reporting_errors(const AnalyzeOptions& options)
         std::cerr << "cmrctl analyze: " << options.file << ": " << problem << '\n';
     };
     try {
-        run(options);
+        run_analyze(options);
         return exit_ok;
     } catch (const AudioFileError& error) {
         report(error.problem());

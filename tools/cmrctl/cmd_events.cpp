@@ -33,7 +33,7 @@ std::string event_cmrr(const client::AlarmFigures& f)
     return "-";
 }
 
-int run(const EventsOptions& options)
+int run_events(const EventsOptions& options)
 {
     // A malformed time is the caller's mistake: reported before cmrd is even asked.
     const std::int64_t since =
@@ -110,7 +110,7 @@ void add_events_command(CLI::App& app, int& exit_status)
     command->add_flag("--json", options->json, "Print a JSON array instead of a table");
     client::add_bus_option(*command, options->bus);
     command->callback([options, &exit_status] {
-        exit_status = client::run_reporting_errors("events", [&] { return run(*options); });
+        exit_status = client::run_reporting_errors("events", [&] { return run_events(*options); });
     });
 }
 

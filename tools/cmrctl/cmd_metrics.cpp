@@ -15,7 +15,7 @@
 namespace cmrctl {
 namespace {
 
-int run(const std::string& bus)
+int run_metrics(const std::string& bus)
 {
     std::string text;
     try {
@@ -51,7 +51,7 @@ void add_metrics_command(CLI::App& app, int& exit_status)
         "Exit status: 0; 3 when cmrd is not running (the output is then cmrd_up 0).");
     client::add_bus_option(*command, *bus);
     command->callback([bus, &exit_status] {
-        exit_status = client::run_reporting_errors("metrics", [&] { return run(*bus); });
+        exit_status = client::run_reporting_errors("metrics", [&] { return run_metrics(*bus); });
     });
 }
 

@@ -14,7 +14,7 @@
 namespace cmrctl {
 namespace {
 
-int run(const std::string& bus)
+int run_reload(const std::string& bus)
 {
     client::CmrdClient cmrd{client::BusTarget(bus)};
     try {
@@ -48,7 +48,7 @@ void add_reload_command(CLI::App& app, int& exit_status)
                     "not running, 4 permission denied.");
     client::add_bus_option(*command, *bus);
     command->callback([bus, &exit_status] {
-        exit_status = client::run_reporting_errors("reload", [&] { return run(*bus); });
+        exit_status = client::run_reporting_errors("reload", [&] { return run_reload(*bus); });
     });
 }
 

@@ -22,7 +22,7 @@ struct StatusOptions {
     bool json = false;
 };
 
-int run(const StatusOptions& options)
+int run_status(const StatusOptions& options)
 {
     client::CmrdClient cmrd{client::BusTarget(options.bus)};
     const std::vector<client::DeviceView> devices =
@@ -126,7 +126,7 @@ void add_status_command(CLI::App& app, int& exit_status)
     command->add_flag("--json", options->json, "Print JSON instead of a table");
     client::add_bus_option(*command, options->bus);
     command->callback([options, &exit_status] {
-        exit_status = client::run_reporting_errors("status", [&] { return run(*options); });
+        exit_status = client::run_reporting_errors("status", [&] { return run_status(*options); });
     });
 }
 
