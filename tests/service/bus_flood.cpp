@@ -47,7 +47,11 @@ int on_reply(sd_bus_message* reply, void* userdata, sd_bus_error* /*ret_error*/)
         ++flood.replies;
     }
     if (!flood.stopping)
-        (void)send_one(flood);
+        if (const int r = send_one(flood); r < 0) {
+            ++flood.errors; // the flood thins out; say why
+            if (flood.first_error.empty())
+                flood.first_error = std::string("sending: ") + std::strerror(-r);
+        }
     return 0;
 }
 
