@@ -202,7 +202,10 @@ TEST(DaemonEventHistory, AFloodOfHistoryCallsDoesNotStallMonitoring)
     }
     report_measurement("cmrd RSS before the flood", rss_before, "MiB");
     report_measurement("cmrd RSS after the flood", rss_after, "MiB");
+#if !defined(__SANITIZE_ADDRESS__)
+    // (Under ASan freed memory waits in its quarantine, up to 256 MiB: no bound to check.)
     EXPECT_LT(rss_after - rss_before, 32.0) << "memory grew under the flood";
+#endif
     EXPECT_TRUE(rig.cmrd().running());
 }
 
