@@ -7,9 +7,8 @@
 /// processPendingRequest() on the loop's thread. No sdbus-c++ thread, so no locks.
 ///
 /// Fairness: at most @p batch messages, and no more once time_budget has passed, are handled
-/// per loop iteration; the rest wait until the
-/// loop's other pending sources (timers, descriptors, post sources) have run, so a flood of
-/// calls cannot starve them.
+/// per loop iteration; the rest wait until the loop's other pending sources (timers,
+/// descriptors, post sources) have run, so a flood of calls cannot starve them.
 
 #include <chrono>
 #include <cstddef>

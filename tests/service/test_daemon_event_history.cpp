@@ -166,9 +166,13 @@ TEST(DaemonEventHistory, AFloodOfHistoryCallsDoesNotStallMonitoring)
     for (const auto t : pings(notify.receive_until(Clock::now())))
         if (t >= flood_from && t <= flood_end)
             during.push_back(t);
+    std::vector<std::string> flooder_said;
     std::string flood_output;
-    for (int i = 0; i < clients; ++i)
-        flood_output += read_text_file(scratch.path() / ("flood" + std::to_string(i) + ".out"));
+    for (int i = 0; i < clients; ++i) {
+        flooder_said.push_back(
+            read_text_file(scratch.path() / ("flood" + std::to_string(i) + ".out")));
+        flood_output += flooder_said.back();
+    }
     ASSERT_GE(during.size(), 2U) << "watchdog pings during the flood; flooders said:\n"
                                  << flood_output << "cmrd said:\n"
                                  << rig.cmrd().log_text();
@@ -180,9 +184,7 @@ TEST(DaemonEventHistory, AFloodOfHistoryCallsDoesNotStallMonitoring)
     EXPECT_LT(worst_gap, 2.0) << "systemd would have restarted cmrd";
 
     std::uint64_t replies = 0;
-    for (int i = 0; i < clients; ++i) {
-        const std::string out =
-            read_text_file(scratch.path() / ("flood" + std::to_string(i) + ".out"));
+    for (const std::string& out : flooder_said) {
         EXPECT_NE(out.find("errors=0"), std::string::npos) << out;
         const auto at = out.find("replies=");
         if (at != std::string::npos)

@@ -271,23 +271,8 @@ std::span<const float> AudioFile::next(std::size_t max_frames)
     const auto channels = static_cast<std::size_t>(channels_);
     if (buffer_.size() < max_frames * channels)
         buffer_.resize(max_frames * channels);
-    if (direct_) {
-        std::size_t bytes = 0;
-        try {
-            // Native-order floats (readable_directly): the bytes are the samples.
-            bytes = direct_->read(
-                std::as_writable_bytes(std::span<float>(buffer_.data(), max_frames * channels)),
-                channels * sizeof(float));
-        } catch (const std::exception& error) {
-            fail(error.what());
-        }
-        const std::size_t count = bytes / sizeof(float);
-        frames_read_ += static_cast<std::int64_t>(count / channels);
-        return {buffer_.data(), count};
-    }
-    const std::size_t frames =
-        read_with_sndfile(std::span<float>(buffer_.data(), max_frames * channels));
-    return {buffer_.data(), frames * channels};
+    return {buffer_.data(),
+            read(std::span<float>(buffer_.data(), max_frames * channels)) * channels};
 }
 
 std::size_t AudioFile::read(std::span<float> buffer)
@@ -295,11 +280,22 @@ std::size_t AudioFile::read(std::span<float> buffer)
     const auto channels = static_cast<std::size_t>(channels_);
     if (buffer.size() % channels != 0)
         throw std::invalid_argument("AudioFile::read: buffer is not a whole number of frames");
-    if (!direct_)
-        return read_with_sndfile(buffer);
-    const std::span<const float> samples = next(buffer.size() / channels);
-    std::copy(samples.begin(), samples.end(), buffer.begin());
-    return samples.size() / channels;
+    return direct_ ? read_directly(buffer) : read_with_sndfile(buffer);
+}
+
+std::size_t AudioFile::read_directly(std::span<float> buffer)
+{
+    const auto channels = static_cast<std::size_t>(channels_);
+    std::size_t bytes = 0;
+    try {
+        // Native-order floats (readable_directly): the bytes are the samples.
+        bytes = direct_->read(std::as_writable_bytes(buffer), channels * sizeof(float));
+    } catch (const std::exception& error) {
+        fail(error.what());
+    }
+    const std::size_t frames = bytes / sizeof(float) / channels;
+    frames_read_ += static_cast<std::int64_t>(frames);
+    return frames;
 }
 
 std::size_t AudioFile::read_with_sndfile(std::span<float> buffer)

@@ -86,6 +86,8 @@ public:
 private:
     [[noreturn]] void fail(const std::string& problem) const;
     std::size_t read_with_sndfile(std::span<float> buffer);
+    /// read() for a float WAV: pread straight into @p buffer.
+    std::size_t read_directly(std::span<float> buffer);
 
     /// Owns a file descriptor. It is owned here, not by libsndfile, because libsndfile's
     /// handling of a descriptor on a failed open differs between versions.

@@ -40,7 +40,7 @@ public:
 
     /// The event log from @p since_us (microseconds since the Unix epoch; 0: everything),
     /// oldest first, read page by page (Manager.ListEvents). A jump of sequence numbers
-    /// between two events is events cmrd could not store (see events_gaps()).
+    /// between two events is events cmrd could not store (see sequence_gaps()).
     /// @throws CmrdUnavailable, CmrdError, ProtocolError.
     [[nodiscard]] std::vector<AlarmChange> events_since(std::int64_t since_us);
 
